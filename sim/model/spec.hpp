@@ -1,0 +1,139 @@
+// ModelSpec: everything a run needs, already validated. sim/scenario builds it from a
+// scenario file; the model never sees JSON. All times are integer nanoseconds, all
+// random quantities are Distributions in base units (ns or bytes), all references are
+// resolved to dense indices.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/core/distribution.hpp"
+#include "sim/core/time.hpp"
+#include "sim/net/spec.hpp"
+
+namespace sim::model {
+
+using net::NodeIndex;
+using UserIndex = std::uint32_t;
+inline constexpr UserIndex kNoUser = UINT32_MAX;
+
+/// Content types of a message; compression ratio and size model depend on it.
+enum class Content : std::uint8_t { Text, Image, Video, Voice, File };
+inline constexpr std::size_t kContentCount = 5;
+const char* content_name(Content c);
+
+struct ServerSpec {
+    std::uint32_t workers = 1;
+    Distribution service_time;            ///< ns
+    std::uint64_t queue_capacity = 10000; ///< messages waiting for a worker
+    std::uint64_t storage_capacity = 1'000'000;  ///< messages held for offline devices
+    Duration storage_ttl = std::chrono::hours(24 * 30);
+};
+
+struct NodeSpec {
+    std::string id;
+    net::NodeKind kind = net::NodeKind::Router;
+    std::string type;    ///< phones: "phone", "laptop", ... (informative)
+    UserIndex user = kNoUser;  ///< phones: owner
+    std::string access;  ///< phones: access technology (profile name)
+    std::optional<net::Location> location;
+    std::string region;  ///< servers
+    ServerSpec server;   ///< servers only
+};
+
+struct UserSpec {
+    std::string id;
+    std::vector<NodeIndex> devices;  ///< phones of this user; devices[0] sends
+    Distribution read_delay = Distribution::constant(0);  ///< ns
+};
+
+/// Offline intervals of one device, sorted and disjoint, each [from, to).
+struct PresenceSpec {
+    NodeIndex device = net::kNoNode;
+    std::vector<std::pair<Time, Time>> offline;
+};
+
+struct ProcessingSpec {
+    Distribution encode, compress, encrypt, decrypt, display, notify;  ///< ns each
+};
+
+struct TransportSpec {
+    Duration rto = std::chrono::milliseconds(250);
+    double backoff = 2.0;
+    std::uint32_t max_retries = 6;
+};
+
+struct ProtocolSpec {
+    std::uint64_t mtu = 1400;    ///< bytes per packet on the wire, header included
+    std::uint64_t header = 52;   ///< bytes of header per packet
+    std::array<double, kContentCount> compression{0.6, 0.95, 0.98, 0.9, 0.9};  ///< out/in
+    std::uint64_t encryption_overhead = 64;  ///< bytes added per message
+    ProcessingSpec processing;
+    TransportSpec transport;
+    bool delivered_receipts = true;
+    bool read_receipts = true;
+};
+
+struct RoutingSpec {
+    std::string policy = "shortest-path";
+    std::string server_selection = "nearest";
+    Duration update_interval = std::chrono::milliseconds(100);
+};
+
+/// One explicit message.
+struct MessageSpec {
+    Time at;
+    UserIndex from = kNoUser;
+    UserIndex to = kNoUser;
+    Content content = Content::Text;
+    std::uint64_t size_bytes = 0;  ///< plaintext size (UTF-8 bytes for text)
+};
+
+/// Poisson message arrivals per sending user.
+struct PoissonSpec {
+    std::vector<UserIndex> users;  ///< senders
+    double rate_per_s = 0;         ///< per sender
+    UserIndex to = kNoUser;        ///< kNoUser: a uniformly random other user
+    Content content = Content::Text;
+    Distribution size;             ///< bytes
+    Time start = kTimeZero;
+    Time stop = kTimeMax;
+};
+
+struct FaultSpec {
+    Time at;
+    Duration down_for{0};
+    std::optional<std::uint32_t> link;  ///< index into links
+    std::optional<NodeIndex> node;
+};
+
+enum class TraceLevel : std::uint8_t { None, Messages, Packets, Events };
+
+struct Expectation {
+    std::string metric;  ///< dotted path into summary.json, e.g. "latency_ms.p99"
+    std::optional<double> min, max, equals;
+    std::string where;   ///< JSON path of the entry, for messages
+};
+
+struct ModelSpec {
+    std::string name;
+    std::string description;
+    std::uint64_t seed = 1;
+    Duration duration = std::chrono::seconds(60);
+    std::vector<NodeSpec> nodes;
+    std::vector<net::LinkSpec> links;
+    std::vector<UserSpec> users;
+    std::vector<PresenceSpec> presence;
+    ProtocolSpec protocol;
+    RoutingSpec routing;
+    std::vector<MessageSpec> messages;
+    std::vector<PoissonSpec> poisson;
+    std::vector<FaultSpec> faults;
+    TraceLevel trace = TraceLevel::Messages;
+    std::vector<Expectation> expect;
+};
+
+}  // namespace sim::model
