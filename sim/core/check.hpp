@@ -17,8 +17,8 @@ public:
 
 }  // namespace sim
 
-#define MSGSIM_CHECK(cond, msg)                                                 \
-    do {                                                                        \
-        if (!(cond)) [[unlikely]]                                               \
-            ::sim::fail_check(#cond, __FILE__, __LINE__, (msg));                \
+#define MSGSIM_CHECK(cond, msg)                                  \
+    do {                                                         \
+        if (!(cond)) [[unlikely]]                                \
+            ::sim::fail_check(#cond, __FILE__, __LINE__, (msg)); \
     } while (false)

@@ -39,7 +39,9 @@ double Distribution::sample(Rng& rng) const {
 Duration Distribution::sample_duration(Rng& rng) const {
     const double v = sample(rng);
     if (!(v > 0)) return Duration{0};
-    if (v >= 9.0e18) return Duration{INT64_MAX / 4};  // far beyond any run; avoids overflow
+    // Clamp far beyond any run (~73 years) so sums of draws cannot overflow.
+    constexpr std::int64_t kCap = INT64_MAX / 4;
+    if (v >= static_cast<double>(kCap)) return Duration{kCap};
     return Duration{std::llround(v)};
 }
 

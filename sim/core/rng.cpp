@@ -3,7 +3,9 @@
 namespace sim {
 
 namespace {
-constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+constexpr std::uint64_t rotl(std::uint64_t x, int k) {
+    return (x << k) | (x >> (64 - k));
+}
 }  // namespace
 
 Rng::Rng(std::uint64_t seed) {
@@ -15,8 +17,10 @@ Rng::Rng(std::uint64_t seed) {
     }
 }
 
+// Chained, not symmetric: mixing each part into the running hash in turn means no two
+// (seed, entity, tag) triples can trade roles and land on the same stream.
 Rng::Rng(std::uint64_t run_seed, std::uint64_t entity, StreamTag tag)
-    : Rng(mix64(mix64(run_seed) ^ mix64(entity * 0x100 + static_cast<std::uint8_t>(tag)))) {}
+    : Rng(mix64(mix64(mix64(run_seed) ^ entity) ^ static_cast<std::uint8_t>(tag))) {}
 
 std::uint64_t Rng::next() {
     // xoshiro256** 1.0 (Blackman & Vigna, 2018).

@@ -6,11 +6,14 @@
 
 namespace sim {
 
-Time Entity::now() const { return scheduler_->now_; }
+Time Entity::now() const {
+    return scheduler_->now_;
+}
 
 void Entity::send(EntityId dst, Duration delay, EventKind kind, std::uint64_t payload,
                   std::uint16_t slot) {
-    MSGSIM_CHECK(delay.count() >= 0, "event scheduled in the past by entity " + std::to_string(id_));
+    MSGSIM_CHECK(delay.count() >= 0,
+                 "event scheduled in the past by entity " + std::to_string(id_));
     scheduler_->push(*this, dst, scheduler_->now_ + delay, kind, payload, slot, 0, 0);
 }
 
@@ -43,7 +46,9 @@ void Entity::cancel_timer(TimerHandle& t) {
     t = TimerHandle{};
 }
 
-void Entity::fingerprint(std::uint64_t value) { hash_ = mix64(hash_ ^ value); }
+void Entity::fingerprint(std::uint64_t value) {
+    hash_ = mix64(hash_ ^ value);
+}
 
 void Scheduler::add(Entity& e) {
     MSGSIM_CHECK(e.id() == entities_.size(), "entity ids must be dense and added in id order");
@@ -67,6 +72,7 @@ void Scheduler::push(Entity& src, EntityId dst, Time when, EventKind kind, std::
 
 void Scheduler::schedule(const Event& e) {
     MSGSIM_CHECK(e.src < entities_.size(), "event from unknown entity");
+    MSGSIM_CHECK(e.when >= now_, "event injected in the past");
     Entity& src = *entities_[e.src];
     push(src, e.dst, e.when, e.kind, e.payload, e.slot, 0, 0);
 }
@@ -87,8 +93,10 @@ std::uint64_t Scheduler::run(Time until, const std::function<void(Time)>& progre
         MSGSIM_CHECK(ev.when >= now_, "time went backwards");
         now_ = ev.when;
         Entity& target = *entities_[ev.dst];
-        target.hash_ = mix64(target.hash_ ^ static_cast<std::uint64_t>(ev.when.time_since_epoch().count()) ^
-                             (std::uint64_t{ev.kind} << 48));
+        target.hash_ =
+            mix64(target.hash_ ^ static_cast<std::uint64_t>(ev.when.time_since_epoch().count()) ^
+                  (std::uint64_t{ev.kind} << 48));
+        if (hook_) hook_(hook_context_, ev);
         target.on_event(ev);
         ++count;
         if (progress && count >= next_report) {
@@ -103,7 +111,8 @@ std::uint64_t Scheduler::run(Time until, const std::function<void(Time)>& progre
 
 std::uint64_t Scheduler::fingerprint() const {
     std::uint64_t h = 0;
-    for (const Entity* e : entities_) h = mix64(h ^ e->hash_);
+    for (const Entity* e : entities_)
+        h = mix64(h ^ e->hash_);
     return h;
 }
 

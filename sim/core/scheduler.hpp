@@ -75,6 +75,13 @@ public:
     /// Combines every entity's running hash in id order: partition-independent.
     std::uint64_t fingerprint() const;
 
+    /// Observes every executed event (for event traces); nullptr to stop.
+    using EventHook = void (*)(void* context, const Event& e);
+    void set_event_hook(EventHook hook, void* context) {
+        hook_ = hook;
+        hook_context_ = context;
+    }
+
     /// Injects an event from outside any entity (set-up); src is the given entity.
     void schedule(const Event& e);
 
@@ -90,6 +97,8 @@ private:
     Time now_ = kTimeZero;
     std::uint64_t executed_ = 0;
     bool stop_requested_ = false;
+    EventHook hook_ = nullptr;
+    void* hook_context_ = nullptr;
 };
 
 /// SplitMix64 finaliser: a strong 64-bit mix, used for seeds and fingerprints.

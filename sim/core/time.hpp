@@ -27,7 +27,9 @@ using Time = SimClock::time_point;
 inline constexpr Time kTimeZero{};
 inline constexpr Time kTimeMax{Duration{INT64_MAX}};
 
-constexpr Duration nanoseconds(std::int64_t n) { return Duration{n}; }
+constexpr Duration nanoseconds(std::int64_t n) {
+    return Duration{n};
+}
 
 /// Serialization delay of `bytes` at `rate_bps`, rounded up to the next nanosecond.
 /// Exact in 128-bit arithmetic, so it never overflows for any size or rate we accept.
@@ -38,8 +40,14 @@ constexpr Duration transmission_time(std::uint64_t bytes, std::uint64_t rate_bps
 static_assert(transmission_time(1500, 1'000'000'000) == std::chrono::microseconds{12});
 
 /// Milliseconds as a double, for output only.
-constexpr double to_ms(Duration d) { return static_cast<double>(d.count()) / 1e6; }
-constexpr double to_ms(Time t) { return to_ms(t.time_since_epoch()); }
-constexpr double to_seconds(Duration d) { return static_cast<double>(d.count()) / 1e9; }
+constexpr double to_ms(Duration d) {
+    return static_cast<double>(d.count()) / 1e6;
+}
+constexpr double to_ms(Time t) {
+    return to_ms(t.time_since_epoch());
+}
+constexpr double to_seconds(Duration d) {
+    return static_cast<double>(d.count()) / 1e9;
+}
 
 }  // namespace sim
