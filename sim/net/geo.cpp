@@ -10,9 +10,9 @@ double great_circle_m(const Location& a, const Location& b) {
     constexpr double kRad = std::numbers::pi / 180.0;
     const double dlat = (b.lat - a.lat) * kRad;
     const double dlon = (b.lon - a.lon) * kRad;
-    const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                     std::cos(a.lat * kRad) * std::cos(b.lat * kRad) * std::sin(dlon / 2) *
-                         std::sin(dlon / 2);
+    const double h =
+        std::sin(dlat / 2) * std::sin(dlat / 2) +
+        std::cos(a.lat * kRad) * std::cos(b.lat * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
     return 2 * kEarthRadiusM * std::asin(std::min(1.0, std::sqrt(h)));
 }
 

@@ -1,0 +1,96 @@
+// Port: one direction of a full-duplex link, owned by the node that sends on it. It holds
+// the drop-tail queue, the transmitter and the loss model. It knows nothing of messages:
+// it moves opaque packet ids and sizes, and its owner schedules the events it asks for.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+
+#include "sim/core/rng.hpp"
+#include "sim/core/time.hpp"
+#include "sim/net/spec.hpp"
+
+namespace sim::net {
+
+/// Per-direction counters for summary.json.
+struct PortStats {
+    std::uint64_t packets_sent = 0;  ///< transmissions completed (lost ones included)
+    std::uint64_t bytes_sent = 0;
+    Duration busy{0};         ///< time the transmitter was busy
+    std::uint64_t waits = 0;  ///< packets that started transmission
+    Duration total_wait{0};   ///< their summed wait in the queue
+    std::uint64_t max_queue_bytes = 0;
+    std::uint64_t drops_queue_full = 0;
+    std::uint64_t drops_loss = 0;
+    std::uint64_t drops_link_down = 0;
+};
+
+class Port {
+public:
+    struct Queued {
+        std::uint32_t packet;
+        std::uint32_t bytes;
+        Time enqueued;
+    };
+    enum class Admit : std::uint8_t { StartNow, Queued, DroppedFull, DroppedDown };
+
+    Port(const LinkSpec& spec, NodeIndex peer, Rng loss_rng);
+
+    NodeIndex peer() const { return peer_; }
+    Duration latency() const { return latency_; }
+    std::uint64_t bandwidth_bps() const { return bandwidth_bps_; }
+    bool up() const { return up_; }
+    bool busy() const { return in_flight_.has_value(); }
+    const PortStats& stats() const { return stats_; }
+    std::uint64_t queued_bytes() const { return queued_bytes_; }
+    std::size_t queued_packets() const { return queue_.size(); }
+
+    /// Offers a packet. On StartNow the caller schedules the end of transmission after
+    /// transmission_time(bytes); on Queued it waits; on Dropped* the packet is the
+    /// caller's to discard (the drop is already counted).
+    Admit offer(std::uint32_t packet, std::uint32_t bytes, Time now);
+
+    /// The packet being transmitted (valid while busy()).
+    const Queued& in_flight() const { return *in_flight_; }
+    /// Duration of the current transmission.
+    Duration tx_time(std::uint32_t bytes) const { return transmission_time(bytes, bandwidth_bps_); }
+
+    /// Ends the current transmission. Returns the packet and whether it survives the
+    /// channel (false: lost, already counted). If another packet starts, `next` is set
+    /// and the caller schedules its end of transmission.
+    struct Finished {
+        Queued packet;
+        bool delivered;
+        std::optional<Queued> next;
+    };
+    Finished finish(Time now);
+
+    /// Takes the link direction down: every queued packet and the one in flight are
+    /// returned for the caller to discard (counted as link_down drops).
+    std::deque<Queued> go_down();
+    void go_up() { up_ = true; }
+    /// Bumped by go_down(): an end-of-transmission event carrying an older epoch is stale.
+    std::uint32_t epoch() const { return epoch_; }
+
+private:
+    bool draw_loss();
+    Queued start(Queued q, Time now);
+
+    NodeIndex peer_;
+    Duration latency_;
+    std::uint64_t bandwidth_bps_;
+    QueueSpec queue_spec_;
+    LossSpec loss_;
+    Rng rng_;
+    bool ge_bad_ = false;  ///< Gilbert-Elliott state
+    bool up_ = true;
+    std::uint32_t epoch_ = 0;
+    std::deque<Queued> queue_;
+    std::uint64_t queued_bytes_ = 0;
+    std::optional<Queued> in_flight_;
+    Time tx_started_{};
+    PortStats stats_;
+};
+
+}  // namespace sim::net
