@@ -4,11 +4,16 @@ namespace sim::model {
 
 const char* content_name(Content c) {
     switch (c) {
-        case Content::Text: return "text";
-        case Content::Image: return "image";
-        case Content::Video: return "video";
-        case Content::Voice: return "voice";
-        case Content::File: return "file";
+        case Content::Text:
+            return "text";
+        case Content::Image:
+            return "image";
+        case Content::Video:
+            return "video";
+        case Content::Voice:
+            return "voice";
+        case Content::File:
+            return "file";
     }
     return "?";
 }

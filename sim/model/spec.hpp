@@ -27,8 +27,8 @@ const char* content_name(Content c);
 
 struct ServerSpec {
     std::uint32_t workers = 1;
-    Distribution service_time;            ///< ns
-    std::uint64_t queue_capacity = 10000; ///< messages waiting for a worker
+    Distribution service_time;                   ///< ns
+    std::uint64_t queue_capacity = 10000;        ///< messages waiting for a worker
     std::uint64_t storage_capacity = 1'000'000;  ///< messages held for offline devices
     Duration storage_ttl = std::chrono::hours(24 * 30);
 };
@@ -36,9 +36,9 @@ struct ServerSpec {
 struct NodeSpec {
     std::string id;
     net::NodeKind kind = net::NodeKind::Router;
-    std::string type;    ///< phones: "phone", "laptop", ... (informative)
+    std::string type;          ///< phones: "phone", "laptop", ... (informative)
     UserIndex user = kNoUser;  ///< phones: owner
-    std::string access;  ///< phones: access technology (profile name)
+    std::string access;        ///< phones: access technology (profile name)
     std::optional<net::Location> location;
     std::string region;  ///< servers
     ServerSpec server;   ///< servers only
@@ -46,7 +46,7 @@ struct NodeSpec {
 
 struct UserSpec {
     std::string id;
-    std::vector<NodeIndex> devices;  ///< phones of this user; devices[0] sends
+    std::vector<NodeIndex> devices;                       ///< phones of this user; devices[0] sends
     Distribution read_delay = Distribution::constant(0);  ///< ns
 };
 
@@ -67,8 +67,8 @@ struct TransportSpec {
 };
 
 struct ProtocolSpec {
-    std::uint64_t mtu = 1400;    ///< bytes per packet on the wire, header included
-    std::uint64_t header = 52;   ///< bytes of header per packet
+    std::uint64_t mtu = 1400;   ///< bytes per packet on the wire, header included
+    std::uint64_t header = 52;  ///< bytes of header per packet
     std::array<double, kContentCount> compression{0.6, 0.95, 0.98, 0.9, 0.9};  ///< out/in
     std::uint64_t encryption_overhead = 64;  ///< bytes added per message
     ProcessingSpec processing;
@@ -98,7 +98,7 @@ struct PoissonSpec {
     double rate_per_s = 0;         ///< per sender
     UserIndex to = kNoUser;        ///< kNoUser: a uniformly random other user
     Content content = Content::Text;
-    Distribution size;             ///< bytes
+    Distribution size;  ///< bytes
     Time start = kTimeZero;
     Time stop = kTimeMax;
 };
@@ -115,7 +115,7 @@ enum class TraceLevel : std::uint8_t { None, Messages, Packets, Events };
 struct Expectation {
     std::string metric;  ///< dotted path into summary.json, e.g. "latency_ms.p99"
     std::optional<double> min, max, equals;
-    std::string where;   ///< JSON path of the entry, for messages
+    std::string where;  ///< JSON path of the entry, for messages
 };
 
 struct ModelSpec {

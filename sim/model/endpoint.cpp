@@ -1,0 +1,228 @@
+#include "sim/model/endpoint.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/core/check.hpp"
+
+namespace sim::model {
+
+void Endpoint::start_transfer(std::uint32_t message, NodeIndex peer, std::uint8_t leg,
+                              std::uint64_t wire_bytes, Time leg_start, std::uint32_t generation) {
+    const ProtocolSpec& proto = world_.spec.protocol;
+    const std::uint64_t payload = proto.mtu - proto.header;
+    const std::uint64_t count = std::max<std::uint64_t>(1, (wire_bytes + payload - 1) / payload);
+    MSGSIM_CHECK(count < UINT32_MAX, "message too large to packetize");
+    MSGSIM_CHECK(!transfer_of_.contains(key(message, peer)), "transfer already running");
+
+    std::uint32_t slot;
+    if (!free_transfers_.empty()) {
+        slot = free_transfers_.back();
+        free_transfers_.pop_back();
+    } else {
+        slot = static_cast<std::uint32_t>(transfers_.size());
+        transfers_.emplace_back();
+    }
+    Transfer& t = transfers_[slot];
+    t.message = message;
+    t.peer = peer;
+    t.leg = leg;
+    t.generation = generation;
+    t.leg_start = leg_start;
+    t.unacked = static_cast<std::uint32_t>(count);
+    t.segments.assign(count, Segment{});
+    for (std::uint64_t i = 0; i < count; ++i) {
+        const std::uint64_t chunk = i + 1 < count ? payload : wire_bytes - payload * (count - 1);
+        t.segments[i].bytes = static_cast<std::uint32_t>(chunk + proto.header);
+    }
+    transfer_of_.emplace(key(message, peer), slot);
+    for (std::uint32_t seq = 0; seq < count; ++seq)
+        send_segment(slot, seq);
+}
+
+Duration Endpoint::rto_for(std::uint32_t copies) const {
+    // rto * backoff^(copies - 1), capped at the backoff reached after max_retries: a
+    // messaging app keeps trying a broken connection at that pace instead of losing it.
+    const TransportSpec& tr = world_.spec.protocol.transport;
+    const std::uint32_t exponent = std::min(copies > 0 ? copies - 1 : 0, tr.max_retries);
+    const double scaled = static_cast<double>(tr.rto.count()) * std::pow(tr.backoff, exponent);
+    return Duration{static_cast<std::int64_t>(std::min(scaled, 8.64e13))};  // at most a day
+}
+
+void Endpoint::send_segment(std::uint32_t slot, std::uint32_t seq) {
+    Transfer& t = transfers_[slot];
+    Segment& s = t.segments[seq];
+    const Time when = sendable_at(t.peer);
+    if (when == kTimeMax) {
+        const std::uint32_t message = t.message;
+        const NodeIndex peer = t.peer;
+        const Time leg_start = t.leg_start;
+        abort_transfer(message, peer);
+        on_peer_unreachable(message, peer, leg_start);
+        return;
+    }
+    const std::uint64_t payload = (std::uint64_t{slot} << 32) | seq;
+    if (when > now()) {
+        // Not connected yet: try again when we can, without counting a copy.
+        s.timer = start_timer(when - now(), ev::Rto, payload);
+        return;
+    }
+    ++s.copies;
+    if (s.copies > 1) {
+        ++world_.counters.retransmissions;
+        on_retransmission(t.message, t.peer);
+    }
+    if (s.copies == world_.spec.protocol.transport.max_retries + 1)
+        ++world_.counters.transport_give_ups;
+    ++world_.counters.sent;
+
+    const std::uint32_t pid = world_.packets.make();
+    Packet& p = world_.packets[pid];
+    p.kind = Packet::Kind::Data;
+    p.leg = t.leg;
+    p.src = id();
+    p.dst = t.peer;
+    p.message = t.message;
+    p.seq = seq;
+    p.count = static_cast<std::uint32_t>(t.segments.size());
+    p.bytes = s.bytes;
+    p.copy = s.copies - 1;
+    p.generation = t.generation;
+    p.leg_start = t.leg_start;
+    p.sent = now();
+    p.path.push_back(id());
+    s.timer = start_timer(rto_for(s.copies), ev::Rto, payload);
+    transmit(pid);
+}
+
+bool Endpoint::abort_transfer(std::uint32_t message, NodeIndex peer) {
+    const auto it = transfer_of_.find(key(message, peer));
+    if (it == transfer_of_.end()) return false;
+    const std::uint32_t slot = it->second;
+    for (Segment& s : transfers_[slot].segments)
+        cancel_timer(s.timer);
+    finish_transfer(slot);
+    return true;
+}
+
+void Endpoint::finish_transfer(std::uint32_t slot) {
+    Transfer& t = transfers_[slot];
+    transfer_of_.erase(key(t.message, t.peer));
+    t.segments.clear();
+    free_transfers_.push_back(slot);
+}
+
+void Endpoint::on_rto(std::uint32_t slot, std::uint32_t seq) {
+    Transfer& t = transfers_[slot];
+    MSGSIM_CHECK(seq < t.segments.size() && !t.segments[seq].acked,
+                 "retransmission timer of a finished segment fired");
+    t.segments[seq].timer = TimerHandle{};
+    send_segment(slot, seq);
+}
+
+void Endpoint::send_control(Packet::Kind kind, std::uint32_t message, NodeIndex peer,
+                            std::uint32_t generation, Time leg_start) {
+    const std::uint32_t pid = world_.packets.make();
+    Packet& p = world_.packets[pid];
+    p.kind = kind;
+    p.src = id();
+    p.dst = peer;
+    p.message = message;
+    p.generation = generation;
+    p.bytes = static_cast<std::uint32_t>(world_.spec.protocol.header);
+    p.sent = now();
+    p.leg_start = leg_start;
+    p.path.push_back(id());
+    ++world_.counters.sent;
+    transmit(pid);
+}
+
+void Endpoint::forget_received(std::uint32_t message, NodeIndex src) {
+    assemblies_.erase(key(message, src));
+}
+
+Time Endpoint::sendable_at(NodeIndex /*peer*/) {
+    return now();
+}
+
+void Endpoint::on_peer_unreachable(std::uint32_t /*message*/, NodeIndex /*peer*/,
+                                   Time /*leg_start*/) {}
+
+void Endpoint::on_control(std::uint32_t /*pid*/) {}
+
+void Endpoint::receive(std::uint32_t pid) {
+    ++world_.counters.delivered;
+    if (world_.observer) {
+        world_.observer->on_packet(now(), PacketObserver::What::Delivered, id(), net::kNoNode,
+                                   world_.packets[pid]);
+    }
+    switch (world_.packets[pid].kind) {
+        case Packet::Kind::Data:
+            on_data(pid);
+            break;
+        case Packet::Kind::Ack:
+            on_ack(pid);
+            break;
+        case Packet::Kind::Busy:
+            on_control(pid);
+            break;
+    }
+    world_.packets.release(pid);
+}
+
+void Endpoint::on_data(std::uint32_t pid) {
+    const Packet& p = world_.packets[pid];
+    Assembly& a = assemblies_[key(p.message, p.src)];
+    if (a.got.empty() || p.generation > a.generation) {
+        a.generation = p.generation;
+        a.received = 0;
+        a.got.assign(p.count, 0);
+    }
+    if (p.generation < a.generation) return;  // a stale attempt; the sender moved on
+
+    // Acknowledge every copy, duplicates too: the first ack may have been lost.
+    const std::uint32_t ack = world_.packets.make();
+    Packet& q = world_.packets[ack];
+    const Packet& d = world_.packets[pid];  // re-fetch: make() may have grown the pool
+    q.kind = Packet::Kind::Ack;
+    q.leg = d.leg;
+    q.src = id();
+    q.dst = d.src;
+    q.message = d.message;
+    q.seq = d.seq;
+    q.generation = d.generation;
+    q.bytes = static_cast<std::uint32_t>(world_.spec.protocol.header);
+    q.sent = q.leg_start = now();
+    q.path.push_back(id());
+    ++world_.counters.sent;
+    transmit(ack);
+
+    const Packet& dp = world_.packets[pid];
+    if (a.got[dp.seq]) return;  // duplicate
+    a.got[dp.seq] = 1;
+    if (++a.received == dp.count) on_message(pid);
+}
+
+void Endpoint::on_ack(std::uint32_t pid) {
+    const Packet& p = world_.packets[pid];
+    const auto it = transfer_of_.find(key(p.message, p.src));
+    if (it == transfer_of_.end()) return;  // the transfer already finished or was aborted
+    Transfer& t = transfers_[it->second];
+    if (p.generation != t.generation) return;
+    Segment& s = t.segments[p.seq];
+    if (s.acked) return;
+    s.acked = true;
+    cancel_timer(s.timer);
+    if (--t.unacked == 0) finish_transfer(it->second);
+}
+
+void Endpoint::on_model_event(const Event& e) {
+    if (e.kind == ev::Rto) {
+        on_rto(static_cast<std::uint32_t>(e.payload >> 32),
+               static_cast<std::uint32_t>(e.payload & 0xffffffffu));
+        return;
+    }
+    Node::on_model_event(e);
+}
+
+}  // namespace sim::model

@@ -1,0 +1,105 @@
+// The journal: what happened to every message, written by the entities as it happens
+// (they only append observations; none reads another's). Outputs, `explain` and the
+// conservation check read it after the run.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "sim/core/time.hpp"
+#include "sim/model/spec.hpp"
+
+namespace sim::model {
+
+/// Time spent in each stage of the journey; the stages of a finished delivery sum to its
+/// latency exactly (integer nanoseconds).
+enum class Stage : std::uint8_t {
+    Encode,
+    Compress,
+    Encrypt,
+    Access,
+    Queueing,
+    Network,
+    Retransmit,
+    Server,
+    OfflineWait,
+    Reassembly,
+    Decrypt,
+    Display,
+    Notify
+};
+inline constexpr std::size_t kStageCount = 13;
+std::string_view stage_name(Stage s);
+
+struct Stages {
+    std::array<Duration, kStageCount> d{};
+    Duration& operator[](Stage s) { return d[static_cast<std::size_t>(s)]; }
+    Duration operator[](Stage s) const { return d[static_cast<std::size_t>(s)]; }
+    Duration total() const;
+    Stages& operator+=(const Stages& o);
+};
+
+struct Delivery {
+    enum class Status : std::uint8_t { Pending, Stored, Delivered, Expired };
+    NodeIndex device = net::kNoNode;
+    /// Where this (message, device) pair stands; each pair is in exactly one state.
+    Status status() const {
+        if (done) return Status::Delivered;
+        if (received) return Status::Pending;
+        if (expired) return Status::Expired;
+        if (stored) return Status::Stored;
+        return Status::Pending;
+    }
+    Time delivered_at{};  ///< reassembled and decrypted on the device
+    Time displayed_at{};
+    Time done_at{};       ///< displayed and notified: the end of the journey
+    Duration latency{0};  ///< done_at - sent_at
+    Time read_at{};
+    bool read = false;
+    bool received = false;        ///< the device has reassembled it (written by the device)
+    bool done = false;            ///< displayed and notified (written by the device)
+    bool stored = false;          ///< in offline storage now (written by the server)
+    bool expired = false;         ///< dropped from storage by TTL or capacity (server)
+    Stages stages;                ///< after the server: complete once done_at is set
+    Stages server_side;           ///< server's part after service (failed tries, offline wait)
+    std::vector<NodeIndex> path;  ///< downlink path, server first
+    std::uint32_t retransmissions = 0;  ///< downlink
+    Duration stored_for{0};             ///< total time in offline storage
+    Time stored_since{};                ///< while stored
+};
+
+struct MessageRecord {
+    NodeIndex sender = net::kNoNode;
+    UserIndex from = kNoUser;
+    UserIndex to = kNoUser;
+    Content content = Content::Text;
+    Time sent_at{};
+    std::uint64_t size_bytes = 0;  ///< plaintext
+    std::uint64_t wire_bytes = 0;  ///< compressed + encryption overhead, headers excluded
+    std::uint32_t packets = 0;
+    NodeIndex server = net::kNoNode;
+    bool at_server = false;
+    Stages uplink;  ///< sender processing, uplink and server stages
+    std::vector<NodeIndex> uplink_path;
+    std::uint32_t uplink_retransmissions = 0;
+    std::vector<Delivery> deliveries;
+};
+
+class Journal {
+public:
+    std::uint32_t add(MessageRecord m) {
+        messages_.push_back(std::move(m));
+        return static_cast<std::uint32_t>(messages_.size() - 1);
+    }
+    MessageRecord& operator[](std::uint32_t i) { return messages_[i]; }
+    const MessageRecord& operator[](std::uint32_t i) const { return messages_[i]; }
+    const std::vector<MessageRecord>& messages() const { return messages_; }
+    Delivery& delivery(std::uint32_t message, NodeIndex device);
+
+private:
+    std::vector<MessageRecord> messages_;
+};
+
+}  // namespace sim::model

@@ -1,0 +1,170 @@
+#include "sim/model/node.hpp"
+
+#include <iterator>
+
+#include "sim/core/check.hpp"
+
+namespace sim::model {
+
+const char* event_name(EventKind kind) {
+    static constexpr const char* kNames[] = {
+        "?",       "packet_arrive", "tx_done",      "port_down",  "port_up", "node_down",
+        "node_up", "compose",       "poisson_next", "send_ready", "rto",     "device_step",
+        "read",    "service_done",  "reconnect",    "busy_retry"};
+    return kind < std::size(kNames) ? kNames[kind] : "?";
+}
+
+Node::Node(NodeIndex id, World& world) : Entity(id), world_(world) {}
+
+std::uint16_t Node::add_port(net::Port port) {
+    ports_.push_back(std::move(port));
+    return static_cast<std::uint16_t>(ports_.size() - 1);
+}
+
+int Node::port_to(NodeIndex neighbour) const {
+    for (std::size_t i = 0; i < ports_.size(); ++i) {
+        if (ports_[i].peer() == neighbour) return static_cast<int>(i);
+    }
+    return -1;
+}
+
+void Node::on_event(const Event& e) {
+    switch (e.kind) {
+        case ev::PacketArrive:
+            on_arrive(static_cast<std::uint32_t>(e.payload));
+            return;
+        case ev::TxDone:
+            on_tx_done(e);
+            return;
+        case ev::PortDown:
+            take_port_down(e.slot);
+            return;
+        case ev::PortUp:
+            ports_[e.slot].go_up();
+            return;
+        case ev::NodeDown:
+            down_ = true;
+            for (std::uint16_t p = 0; p < ports_.size(); ++p)
+                take_port_down(p);
+            return;
+        case ev::NodeUp:
+            down_ = false;
+            for (auto& p : ports_)
+                p.go_up();
+            return;
+        default:
+            on_model_event(e);
+    }
+}
+
+void Node::on_model_event(const Event& e) {
+    MSGSIM_CHECK(false, "node " + world_.spec.nodes[id()].id + " got unexpected event kind " +
+                            std::to_string(e.kind));
+}
+
+void Node::receive(std::uint32_t pid) {
+    MSGSIM_CHECK(false, "packet addressed to router " + world_.spec.nodes[id()].id);
+    discard(pid, PacketObserver::What::DroppedLinkDown);
+}
+
+void Node::discard(std::uint32_t pid, PacketObserver::What why) {
+    if (world_.observer)
+        world_.observer->on_packet(now(), why, id(), net::kNoNode, world_.packets[pid]);
+    world_.packets.release(pid);
+}
+
+void Node::transmit(std::uint32_t pid) {
+    const Packet& p = world_.packets[pid];
+    NodeIndex hop = net::kNoNode;
+    if (world_.is_phone(id())) {
+        hop = ports_.empty() ? net::kNoNode : ports_.front().peer();
+    } else if (world_.is_phone(p.dst)) {
+        // Phones are leaves: route to their access router, then take the last hop.
+        const NodeIndex router = world_.access_router[p.dst];
+        hop = router == id() ? p.dst : world_.routing.next_hop(id(), router);
+    } else {
+        hop = world_.routing.next_hop(id(), p.dst);
+    }
+    const int port = hop == net::kNoNode ? -1 : port_to(hop);
+    if (port < 0) {
+        ++world_.counters.drops_no_route;
+        discard(pid, PacketObserver::What::DroppedLinkDown);
+        return;
+    }
+    start_hop(static_cast<std::uint16_t>(port), pid);
+}
+
+void Node::start_hop(std::uint16_t port_index, std::uint32_t pid) {
+    net::Port& port = ports_[port_index];
+    Packet& p = world_.packets[pid];
+    p.hop_mark = now();
+    p.hop_is_access = world_.is_phone(id()) || world_.is_phone(port.peer());
+    switch (port.offer(pid, p.bytes, now())) {
+        case net::Port::Admit::StartNow:
+            send(id(), port.tx_time(p.bytes), ev::TxDone, port.epoch(), port_index);
+            return;
+        case net::Port::Admit::Queued:
+            return;
+        case net::Port::Admit::DroppedFull:
+            ++world_.counters.drops_queue_full;
+            discard(pid, PacketObserver::What::DroppedQueueFull);
+            return;
+        case net::Port::Admit::DroppedDown:
+            ++world_.counters.drops_link_down;
+            discard(pid, PacketObserver::What::DroppedLinkDown);
+            return;
+    }
+}
+
+void Node::on_tx_done(const Event& e) {
+    net::Port& port = ports_[e.slot];
+    if (e.payload != port.epoch()) return;  // the link went down during this transmission
+    const Time t = now();
+    const auto done = port.finish(t);
+    Packet& p = world_.packets[done.packet.packet];
+    // The wait in the queue ended when transmission started; account it now.
+    const Duration tx = port.tx_time(done.packet.bytes);
+    const Duration wait = (t - tx) - p.hop_mark;
+    (p.hop_is_access ? p.access : p.queueing) += wait;
+    p.hop_mark = t - tx;  // transmission start; propagation is added on arrival
+    if (done.delivered) {
+        if (world_.observer)
+            world_.observer->on_packet(t, PacketObserver::What::Sent, id(), port.peer(), p);
+        send(port.peer(), port.latency(), ev::PacketArrive, done.packet.packet);
+    } else {
+        ++world_.counters.drops_loss;
+        discard(done.packet.packet, PacketObserver::What::Lost);
+    }
+    if (done.next) {
+        send(id(), port.tx_time(done.next->bytes), ev::TxDone, port.epoch(), e.slot);
+    }
+}
+
+void Node::on_arrive(std::uint32_t pid) {
+    Packet& p = world_.packets[pid];
+    (p.hop_is_access ? p.access : p.network) += now() - p.hop_mark;
+    // A packet still propagating when its link went down is lost with the link.
+    const int back = p.path.empty() ? -1 : port_to(p.path.back());
+    p.path.push_back(id());
+    if (down_ || (back >= 0 && !ports_[static_cast<std::size_t>(back)].up())) {
+        ++world_.counters.drops_link_down;
+        discard(pid, PacketObserver::What::DroppedLinkDown);
+        return;
+    }
+    if (world_.observer)
+        world_.observer->on_packet(now(), PacketObserver::What::Arrived, id(), net::kNoNode, p);
+    if (p.dst == id()) {
+        receive(pid);
+    } else {
+        transmit(pid);
+    }
+}
+
+void Node::take_port_down(std::uint16_t port) {
+    for (const auto& q : ports_[port].go_down()) {
+        ++world_.counters.drops_link_down;
+        discard(q.packet, PacketObserver::What::DroppedLinkDown);
+    }
+}
+
+}  // namespace sim::model

@@ -1,0 +1,74 @@
+// Node: a router, phone or server of the topology. It owns the sending side of each of
+// its links (net::Port), forwards packets hop by hop along the routing tables, and
+// reacts to link and node faults. A plain Node is a router.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/core/scheduler.hpp"
+#include "sim/model/world.hpp"
+#include "sim/net/port.hpp"
+
+namespace sim::model {
+
+/// Event kinds of the model. Each entity class handles its own subset.
+namespace ev {
+enum : EventKind {
+    PacketArrive = 1,  ///< payload: packet
+    TxDone,            ///< slot: port, payload: port epoch
+    PortDown,          ///< slot: port
+    PortUp,            ///< slot: port
+    NodeDown,
+    NodeUp,
+    Compose,      ///< phone: payload = index of an explicit message
+    PoissonNext,  ///< phone: slot = poisson stream
+    SendReady,    ///< phone: payload = message, sender processing done
+    Rto,          ///< endpoint: payload = transfer slot << 32 | seq
+    DeviceStep,   ///< phone: slot = step, payload = message
+    Read,         ///< phone: payload = message
+    ServiceDone,  ///< server: payload = job
+    Reconnect,    ///< server: payload = device
+    BusyRetry,    ///< phone: payload = message
+};
+}  // namespace ev
+
+/// The name of a model event kind, for event traces.
+const char* event_name(EventKind kind);
+
+class Node : public Entity {
+public:
+    Node(NodeIndex id, World& world);
+
+    /// Adds the sending side of a link toward `port.peer()`; returns its port index.
+    std::uint16_t add_port(net::Port port);
+    const std::vector<net::Port>& ports() const { return ports_; }
+    /// Port index toward a neighbour, or -1.
+    int port_to(NodeIndex neighbour) const;
+
+    void on_event(const Event& e) override;
+
+protected:
+    /// Sends packet `pid` toward its destination from this node: picks the next hop and
+    /// offers it to that port. Drops it (counted) when there is no route.
+    void transmit(std::uint32_t pid);
+    /// A packet addressed to this node arrived. Routers never are destinations.
+    virtual void receive(std::uint32_t pid);
+    /// Events other than the ones Node handles.
+    virtual void on_model_event(const Event& e);
+    /// Discards a packet, reporting it to the observer.
+    void discard(std::uint32_t pid, PacketObserver::What why);
+
+    World& world_;
+    bool down_ = false;
+
+private:
+    void start_hop(std::uint16_t port, std::uint32_t pid);
+    void on_tx_done(const Event& e);
+    void on_arrive(std::uint32_t pid);
+    void take_port_down(std::uint16_t port);
+
+    std::vector<net::Port> ports_;
+};
+
+}  // namespace sim::model

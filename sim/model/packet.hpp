@@ -1,0 +1,74 @@
+// A packet is a small value: ids, sizes, sequence numbers and the times needed to
+// attribute its journey to stages. Message bodies are never stored, only sized.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/core/check.hpp"
+#include "sim/core/time.hpp"
+#include "sim/net/spec.hpp"
+
+namespace sim::model {
+
+using net::NodeIndex;
+
+struct Packet {
+    enum class Kind : std::uint8_t { Data, Ack, Busy };
+    Kind kind = Kind::Data;
+    std::uint8_t leg = 0;          ///< 0: sender device -> server, 1: server -> recipient device
+    bool hop_is_access = false;    ///< the current hop touches a phone
+    NodeIndex src = net::kNoNode;  ///< transport endpoints
+    NodeIndex dst = net::kNoNode;
+    std::uint32_t message = 0;  ///< journal index
+    std::uint32_t seq = 0;      ///< 0 .. count - 1
+    std::uint32_t count = 1;
+    std::uint32_t bytes = 0;       ///< on the wire, header included
+    std::uint32_t copy = 0;        ///< 0 for the first transmission of this seq
+    std::uint32_t generation = 0;  ///< sender's transfer attempt; older ones are stale
+    Time leg_start{};              ///< when the message was handed to the transport
+    Time sent{};                   ///< this copy; sent - leg_start is time lost to resends
+    Time hop_mark{};               ///< offered to the current port, then its tx start
+    Duration access{0}, queueing{0}, network{0};  ///< this copy's hop times so far
+    std::vector<NodeIndex> path;                  ///< nodes visited, source first
+};
+
+/// Packets live here and travel as 32-bit indices. Released slots are reused with their
+/// path capacity, so a run in steady state allocates nothing per packet.
+class PacketPool {
+public:
+    std::uint32_t make() {
+        std::uint32_t i;
+        if (!free_.empty()) {
+            i = free_.back();
+            free_.pop_back();
+            std::vector<NodeIndex> path = std::move(packets_[i].path);
+            path.clear();
+            packets_[i] = Packet{};
+            packets_[i].path = std::move(path);
+        } else {
+            i = static_cast<std::uint32_t>(packets_.size());
+            packets_.emplace_back();
+            live_flag_.push_back(0);
+        }
+        live_flag_[i] = 1;
+        ++live_;
+        return i;
+    }
+    Packet& operator[](std::uint32_t i) { return packets_[i]; }
+    void release(std::uint32_t i) {
+        MSGSIM_CHECK(live_flag_[i], "packet released twice");
+        live_flag_[i] = 0;
+        --live_;
+        free_.push_back(i);
+    }
+    std::size_t live() const { return live_; }
+
+private:
+    std::vector<Packet> packets_;
+    std::vector<char> live_flag_;
+    std::vector<std::uint32_t> free_;
+    std::size_t live_ = 0;
+};
+
+}  // namespace sim::model

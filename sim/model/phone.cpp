@@ -1,0 +1,222 @@
+#include "sim/model/phone.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/core/check.hpp"
+
+namespace sim::model {
+
+namespace {
+// Steps of the receiving side, carried in the event slot.
+enum Step : std::uint16_t { kDecrypted = 0, kDisplayed = 1, kNotified = 2 };
+}  // namespace
+
+Phone::Phone(NodeIndex id, World& world)
+    : Endpoint(id, world),
+      user_(world.spec.nodes[id].user),
+      traffic_rng_(world.spec.seed, id, StreamTag::Traffic),
+      processing_rng_(world.spec.seed, id, StreamTag::Processing),
+      reading_rng_(world.spec.seed, id, StreamTag::Reading) {}
+
+void Phone::schedule_traffic() {
+    const ModelSpec& spec = world_.spec;
+    if (user_ == kNoUser || spec.users[user_].devices.front() != id())
+        return;  // only the primary device sends
+    for (std::size_t i = 0; i < spec.messages.size(); ++i) {
+        const MessageSpec& m = spec.messages[i];
+        if (m.from == user_) send(id(), m.at - kTimeZero, ev::Compose, i);
+    }
+    for (std::size_t i = 0; i < spec.poisson.size(); ++i) {
+        const PoissonSpec& ps = spec.poisson[i];
+        if (std::find(ps.users.begin(), ps.users.end(), user_) == ps.users.end()) continue;
+        if (ps.rate_per_s <= 0) continue;
+        // First arrival after start: memoryless, so one exponential gap from `start`.
+        const double gap_ns = -std::log(traffic_rng_.uniform01_open0()) / ps.rate_per_s * 1e9;
+        const Time first = ps.start + Duration{std::llround(gap_ns)};
+        if (first < ps.stop)
+            send(id(), first - kTimeZero, ev::PoissonNext, 0, static_cast<std::uint16_t>(i));
+    }
+}
+
+void Phone::on_model_event(const Event& e) {
+    const ModelSpec& spec = world_.spec;
+    switch (e.kind) {
+        case ev::Compose: {
+            const MessageSpec& m = spec.messages[e.payload];
+            compose(m.to, m.content, m.size_bytes);
+            return;
+        }
+        case ev::PoissonNext: {
+            const PoissonSpec& ps = spec.poisson[e.slot];
+            UserIndex to = ps.to;
+            if (to == kNoUser) {
+                // A uniformly random other user.
+                to = static_cast<UserIndex>(traffic_rng_.below(spec.users.size() - 1));
+                if (to >= user_) ++to;
+            }
+            const auto size =
+                static_cast<std::uint64_t>(std::max(1.0, std::round(ps.size.sample(traffic_rng_))));
+            compose(to, ps.content, size);
+            const double gap_ns = -std::log(traffic_rng_.uniform01_open0()) / ps.rate_per_s * 1e9;
+            const Duration gap{std::llround(gap_ns)};
+            if (now() + gap < ps.stop) send(id(), gap, ev::PoissonNext, 0, e.slot);
+            return;
+        }
+        case ev::SendReady: {
+            const auto message = static_cast<std::uint32_t>(e.payload);
+            // A phone that is offline holds the message until it reconnects.
+            const Time when = world_.next_online(id(), now());
+            if (when > now()) {
+                world_.journal[message].uplink[Stage::OfflineWait] += when - now();
+                send(id(), when - now(), ev::SendReady, message);
+                return;
+            }
+            start_upload(message, now(), 0);
+            return;
+        }
+        case ev::BusyRetry: {
+            // The time since the first attempt is lost to the refusal: leg_start stays put,
+            // so it is attributed to "retransmit".
+            const auto message = static_cast<std::uint32_t>(e.payload);
+            const auto node = busy_retry_.extract(message);
+            MSGSIM_CHECK(!node.empty(), "busy retry of an unknown message");
+            start_upload(message, node.mapped().first, node.mapped().second);
+            return;
+        }
+        case ev::DeviceStep:
+            device_step(static_cast<std::uint32_t>(e.payload), e.slot);
+            return;
+        case ev::Read: {
+            const auto message = static_cast<std::uint32_t>(e.payload);
+            const Time when = world_.next_online(id(), now());
+            if (when > now()) {
+                send(id(), when - now(), ev::Read, message);
+                return;
+            }
+            Delivery& d = world_.journal.delivery(message, id());
+            d.read = true;
+            d.read_at = now();
+            return;
+        }
+        default:
+            Endpoint::on_model_event(e);
+    }
+}
+
+void Phone::compose(UserIndex to, Content content, std::uint64_t size_bytes) {
+    const ModelSpec& spec = world_.spec;
+    const ProtocolSpec& proto = spec.protocol;
+    MessageRecord m;
+    m.sender = id();
+    m.from = user_;
+    m.to = to;
+    m.content = content;
+    m.sent_at = now();
+    m.size_bytes = size_bytes;
+    const auto compressed = static_cast<std::uint64_t>(std::ceil(
+        static_cast<double>(size_bytes) * proto.compression[static_cast<std::size_t>(content)]));
+    m.wire_bytes = compressed + proto.encryption_overhead;
+    const std::uint64_t payload = proto.mtu - proto.header;
+    m.packets = static_cast<std::uint32_t>(
+        std::max<std::uint64_t>(1, (m.wire_bytes + payload - 1) / payload));
+    m.server = world_.server_of[id()];
+    m.uplink[Stage::Encode] = proto.processing.encode.sample_duration(processing_rng_);
+    m.uplink[Stage::Compress] = proto.processing.compress.sample_duration(processing_rng_);
+    m.uplink[Stage::Encrypt] = proto.processing.encrypt.sample_duration(processing_rng_);
+    for (NodeIndex device : spec.users[to].devices) {
+        Delivery d;
+        d.device = device;
+        m.deliveries.push_back(std::move(d));
+    }
+    const Duration sender_work =
+        m.uplink[Stage::Encode] + m.uplink[Stage::Compress] + m.uplink[Stage::Encrypt];
+    const std::uint32_t index = world_.journal.add(std::move(m));
+    fingerprint(index);
+    send(id(), sender_work, ev::SendReady, index);
+}
+
+void Phone::start_upload(std::uint32_t message, Time leg_start, std::uint32_t generation) {
+    const MessageRecord& m = world_.journal[message];
+    start_transfer(message, m.server, 0, m.wire_bytes, leg_start, generation);
+}
+
+Time Phone::sendable_at(NodeIndex /*peer*/) {
+    return world_.next_online(id(), now());
+}
+
+void Phone::on_retransmission(std::uint32_t message, NodeIndex /*peer*/) {
+    ++world_.journal[message].uplink_retransmissions;
+}
+
+void Phone::on_control(std::uint32_t pid) {
+    const Packet& p = world_.packets[pid];
+    if (p.kind != Packet::Kind::Busy) return;
+    // The server's queue was full: try the whole message again after one RTO.
+    abort_transfer(p.message, p.src);
+    busy_retry_[p.message] = {p.leg_start, p.generation + 1};
+    ++world_.journal[p.message].uplink_retransmissions;
+    send(id(), world_.spec.protocol.transport.rto, ev::BusyRetry, p.message);
+}
+
+void Phone::on_message(std::uint32_t pid) {
+    const Packet& p = world_.packets[pid];
+    Delivery& d = world_.journal.delivery(p.message, id());
+    if (d.received) return;  // a late second attempt of the server
+    d.received = true;
+    // Attribute the downlink along the packet that completed reassembly.
+    const Duration retransmit = p.sent - p.leg_start;
+    const Duration along = retransmit + p.access + p.queueing + p.network;
+    const Duration reassembly = (now() - p.leg_start) - along;
+    MSGSIM_CHECK(reassembly.count() >= 0, "downlink stages exceed the leg's duration");
+    d.stages[Stage::Retransmit] += retransmit;
+    d.stages[Stage::Access] += p.access;
+    d.stages[Stage::Queueing] += p.queueing;
+    d.stages[Stage::Network] += p.network;
+    d.stages[Stage::Reassembly] += reassembly;
+    d.stages += d.server_side;  // the server's share is final once the device has it
+    d.path = p.path;
+    const Duration decrypt =
+        world_.spec.protocol.processing.decrypt.sample_duration(processing_rng_);
+    d.stages[Stage::Decrypt] = decrypt;
+    send(id(), decrypt, ev::DeviceStep, p.message, kDecrypted);
+}
+
+void Phone::device_step(std::uint32_t message, std::uint16_t step) {
+    const ProcessingSpec& proc = world_.spec.protocol.processing;
+    Delivery& d = world_.journal.delivery(message, id());
+    switch (step) {
+        case kDecrypted: {
+            d.delivered_at = now();
+            const Duration display = proc.display.sample_duration(processing_rng_);
+            d.stages[Stage::Display] = display;
+            send(id(), display, ev::DeviceStep, message, kDisplayed);
+            return;
+        }
+        case kDisplayed: {
+            d.displayed_at = now();
+            const Duration notify = proc.notify.sample_duration(processing_rng_);
+            d.stages[Stage::Notify] = notify;
+            send(id(), notify, ev::DeviceStep, message, kNotified);
+            return;
+        }
+        case kNotified: {
+            d.done = true;
+            d.done_at = now();
+            d.latency = now() - world_.journal[message].sent_at;
+            const MessageRecord& m = world_.journal[message];
+            MSGSIM_CHECK(
+                m.uplink.total() + d.stages.total() == now() - m.sent_at,
+                "stages of message " + std::to_string(message) + " do not sum to its latency");
+            fingerprint((std::uint64_t{message} << 20) ^
+                        static_cast<std::uint64_t>(now().time_since_epoch().count()));
+            const Duration read = world_.spec.users[user_].read_delay.sample_duration(reading_rng_);
+            send(id(), read, ev::Read, message);
+            return;
+        }
+        default:
+            MSGSIM_CHECK(false, "unknown device step");
+    }
+}
+
+}  // namespace sim::model

@@ -1,0 +1,228 @@
+#include "sim/model/simulation.hpp"
+
+#include <chrono>
+#include <memory>
+
+#include "sim/core/check.hpp"
+#include "sim/core/scheduler.hpp"
+#include "sim/model/phone.hpp"
+
+namespace sim::model {
+
+namespace {
+
+std::string join(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v)
+        s += (s.empty() ? "" : ", ") + x;
+    return s;
+}
+
+/// Sets up one run: entities, ports, server choice, faults, presence and traffic.
+class Builder {
+public:
+    explicit Builder(const ModelSpec& spec) : spec_(spec) {}
+
+    std::unique_ptr<World> make_world() {
+        check_supported(spec_);
+        auto policy = net::make_routing_policy(spec_.routing.policy);
+        std::vector<net::NodeKind> kinds;
+        for (const NodeSpec& n : spec_.nodes)
+            kinds.push_back(n.kind);
+        return std::make_unique<World>(spec_, net::Routing(kinds, spec_.links, std::move(policy)));
+    }
+
+    void choose_servers(World& w) {
+        for (const net::LinkSpec& l : spec_.links) {
+            if (w.is_phone(l.a)) w.access_router[l.a] = l.b;
+            if (w.is_phone(l.b)) w.access_router[l.b] = l.a;
+        }
+        std::vector<NodeIndex> servers;
+        for (NodeIndex i = 0; i < spec_.nodes.size(); ++i) {
+            if (spec_.nodes[i].kind == net::NodeKind::Server) servers.push_back(i);
+        }
+        for (NodeIndex i = 0; i < spec_.nodes.size(); ++i) {
+            if (!w.is_phone(i)) continue;
+            const NodeIndex router = w.access_router[i];
+            MSGSIM_CHECK(router != net::kNoNode, "phone without an access link");
+            // Nearest: least propagation latency from the access router (the access link is
+            // common to all choices); ties go to the server listed first.
+            std::optional<Duration> best;
+            for (NodeIndex s : servers) {
+                const auto d = router == s ? std::optional<Duration>{Duration{0}}
+                                           : w.routing.least_latency(router, s);
+                if (d && (!best || *d < *best)) {
+                    best = d;
+                    w.server_of[i] = s;
+                }
+            }
+            if (w.server_of[i] == net::kNoNode) {
+                throw UnsupportedError(
+                    "/nodes/" + std::to_string(i),
+                    "phone \"" + spec_.nodes[i].id + "\" cannot reach any server");
+            }
+        }
+    }
+
+    std::vector<std::unique_ptr<Node>> make_nodes(World& w, Scheduler& sched) {
+        std::vector<std::unique_ptr<Node>> nodes;
+        for (NodeIndex i = 0; i < spec_.nodes.size(); ++i) {
+            switch (spec_.nodes[i].kind) {
+                case net::NodeKind::Phone:
+                    nodes.push_back(std::make_unique<Phone>(i, w));
+                    break;
+                case net::NodeKind::Server:
+                    nodes.push_back(std::make_unique<Server>(i, w));
+                    break;
+                case net::NodeKind::Router:
+                    nodes.push_back(std::make_unique<Node>(i, w));
+                    break;
+            }
+            sched.add(*nodes.back());
+        }
+        for (const net::LinkSpec& l : spec_.links) {
+            // Each direction draws its losses from its own stream, keyed by its endpoints.
+            nodes[l.a]->add_port(net::Port(
+                l, l.b, Rng(spec_.seed, (std::uint64_t{l.a} << 32) | l.b, StreamTag::Loss)));
+            nodes[l.b]->add_port(net::Port(
+                l, l.a, Rng(spec_.seed, (std::uint64_t{l.b} << 32) | l.a, StreamTag::Loss)));
+        }
+        return nodes;
+    }
+
+    /// Faults and presence become port and node events, scheduled by their targets.
+    void schedule_faults(const std::vector<std::unique_ptr<Node>>& nodes, Scheduler& sched) {
+        auto at = [&](NodeIndex target, Time t, EventKind kind, std::uint16_t slot) {
+            sched.schedule(Event{
+                .when = t, .seq = 0, .src = target, .dst = target, .kind = kind, .slot = slot});
+        };
+        auto link_events = [&](NodeIndex a, NodeIndex b, Time down, Time up) {
+            const int pa = nodes[a]->port_to(b);
+            const int pb = nodes[b]->port_to(a);
+            MSGSIM_CHECK(pa >= 0 && pb >= 0, "fault on a link that does not exist");
+            at(a, down, ev::PortDown, static_cast<std::uint16_t>(pa));
+            at(b, down, ev::PortDown, static_cast<std::uint16_t>(pb));
+            at(a, up, ev::PortUp, static_cast<std::uint16_t>(pa));
+            at(b, up, ev::PortUp, static_cast<std::uint16_t>(pb));
+        };
+        for (const FaultSpec& f : spec_.faults) {
+            if (f.link) {
+                const net::LinkSpec& l = spec_.links[*f.link];
+                link_events(l.a, l.b, f.at, f.at + f.down_for);
+            } else if (f.node) {
+                at(*f.node, f.at, ev::NodeDown, 0);
+                at(*f.node, f.at + f.down_for, ev::NodeUp, 0);
+            }
+        }
+        // An offline device's access link is down both ways.
+        for (const PresenceSpec& p : spec_.presence) {
+            const NodeIndex router = nodes[p.device]->ports().front().peer();
+            for (const auto& [from, to] : p.offline)
+                link_events(p.device, router, from, to);
+        }
+    }
+
+private:
+    const ModelSpec& spec_;
+};
+
+}  // namespace
+
+void check_supported(const ModelSpec& spec) {
+    if (!net::make_routing_policy(spec.routing.policy)) {
+        throw UnsupportedError("/routing/policy",
+                               "routing policy \"" + spec.routing.policy +
+                                   "\" is not implemented in this build yet (available: " +
+                                   join(net::routing_policy_names()) + ")");
+    }
+    if (spec.routing.server_selection != "nearest") {
+        throw UnsupportedError("/routing/server_selection",
+                               "server selection \"" + spec.routing.server_selection +
+                                   "\" is not implemented in this build yet (available: nearest)");
+    }
+}
+
+RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
+    const auto wall_start = std::chrono::steady_clock::now();
+    Builder builder(spec);
+    std::unique_ptr<World> world = builder.make_world();
+    world->observer = hooks.observer;
+    builder.choose_servers(*world);
+    Scheduler sched;
+    auto nodes = builder.make_nodes(*world, sched);
+    builder.schedule_faults(nodes, sched);
+    for (auto& n : nodes) {
+        if (auto* phone = dynamic_cast<Phone*>(n.get())) phone->schedule_traffic();
+    }
+
+    if (hooks.on_event) {
+        sched.set_event_hook(
+            [](void* ctx, const Event& e) {
+                (*static_cast<const std::function<void(const Event&)>*>(ctx))(e);
+            },
+            const_cast<std::function<void(const Event&)>*>(&hooks.on_event));
+    }
+    const Time end = kTimeZero + spec.duration;
+    std::function<void(Time)> progress = [&](Time t) {
+        if (hooks.stop && hooks.stop->load()) sched.stop();
+        if (hooks.progress) hooks.progress(t);
+    };
+    sched.run(end, progress, 1 << 14);
+
+    RunResult r;
+    r.interrupted = sched.stopped();
+    r.sim_time = sched.now() - kTimeZero;
+    r.events = sched.events_executed();
+    r.fingerprint = sched.fingerprint();
+    r.packets = world->counters;
+    r.server_of = world->server_of;
+    for (const net::LinkSpec& l : spec.links) {
+        for (const auto& [from, to] : {std::pair{l.a, l.b}, std::pair{l.b, l.a}}) {
+            const net::Port& port =
+                nodes[from]->ports()[static_cast<std::size_t>(nodes[from]->port_to(to))];
+            r.links.push_back(LinkReport{from, to, port.bandwidth_bps(), port.stats()});
+        }
+    }
+    std::uint64_t stored_in_servers = 0;
+    for (auto& n : nodes) {
+        if (const auto* server = dynamic_cast<const Server*>(n.get())) {
+            r.servers.push_back(ServerReport{n->id(), server->stats(), server->stored_now()});
+            stored_in_servers += server->stored_now();
+        }
+    }
+    r.journal = std::move(world->journal);
+
+    // Conservation (SPEC.md): every (message, recipient device) pair is in exactly one
+    // state, and the journal agrees with what the servers hold.
+    DeliveryCounts& c = r.deliveries;
+    for (const MessageRecord& m : r.journal.messages()) {
+        for (const Delivery& d : m.deliveries) {
+            ++c.sent;
+            switch (d.status()) {
+                case Delivery::Status::Delivered:
+                    ++c.delivered;
+                    break;
+                case Delivery::Status::Pending:
+                    ++c.pending;
+                    break;
+                case Delivery::Status::Stored:
+                    ++c.stored;
+                    break;
+                case Delivery::Status::Expired:
+                    ++c.expired;
+                    break;
+            }
+            if (d.read) ++c.read;
+        }
+    }
+    MSGSIM_CHECK(c.sent == c.delivered + c.pending + c.stored + c.expired,
+                 "conservation: sent != delivered + pending + stored + expired");
+    MSGSIM_CHECK(c.stored == stored_in_servers,
+                 "conservation: journal says " + std::to_string(c.stored) +
+                     " stored, servers hold " + std::to_string(stored_in_servers));
+    r.wall_time_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    return r;
+}
+
+}  // namespace sim::model

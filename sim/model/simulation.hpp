@@ -1,0 +1,81 @@
+// One run of the model: builds the entities from a ModelSpec, runs the scheduler for the
+// scenario's duration and collects what the outputs need.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/model/journal.hpp"
+#include "sim/model/server.hpp"
+#include "sim/model/spec.hpp"
+#include "sim/model/world.hpp"
+#include "sim/net/port.hpp"
+
+namespace sim::model {
+
+/// The scenario asks for something valid in the format that this build cannot model yet
+/// (reported like a scenario error: exit code 2).
+class UnsupportedError : public std::runtime_error {
+public:
+    UnsupportedError(std::string json_path, const std::string& reason)
+        : std::runtime_error(reason), json_path_(std::move(json_path)) {}
+    const std::string& json_path() const { return json_path_; }
+
+private:
+    std::string json_path_;
+};
+
+struct LinkReport {
+    NodeIndex from = net::kNoNode;
+    NodeIndex to = net::kNoNode;
+    std::uint64_t bandwidth_bps = 0;
+    net::PortStats stats;
+};
+
+struct ServerReport {
+    NodeIndex node = net::kNoNode;
+    ServerStats stats;
+    std::uint64_t stored_at_end = 0;
+};
+
+/// Counts per (message, recipient device), the unit of SPEC.md's conservation law.
+struct DeliveryCounts {
+    std::uint64_t sent = 0, delivered = 0, pending = 0, stored = 0, expired = 0, read = 0;
+};
+
+struct RunResult {
+    Duration sim_time{0};  ///< simulated time reached
+    double wall_time_s = 0;
+    std::uint64_t events = 0;
+    std::uint64_t fingerprint = 0;
+    bool interrupted = false;  ///< stopped early on request (Ctrl-C)
+    Journal journal;
+    PacketCounters packets;
+    DeliveryCounts deliveries;
+    std::vector<LinkReport> links;  ///< two per link: a->b then b->a
+    std::vector<ServerReport> servers;
+    std::vector<NodeIndex> server_of;  ///< per node: phones' chosen server
+};
+
+struct RunHooks {
+    PacketObserver* observer = nullptr;
+    /// Sees every executed event (--trace events); may be empty.
+    std::function<void(const Event&)> on_event;
+    /// Called now and then with the simulated time reached.
+    std::function<void(Time)> progress;
+    /// Set (e.g. by a signal handler) to stop the run early.
+    const std::atomic<bool>* stop = nullptr;
+};
+
+/// Throws UnsupportedError if `spec` asks for something this build cannot model.
+void check_supported(const ModelSpec& spec);
+
+/// Runs `spec` to its duration. Throws UnsupportedError for features this build lacks and
+/// InvariantError when a model invariant breaks.
+RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks = {});
+
+}  // namespace sim::model

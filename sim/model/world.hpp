@@ -1,0 +1,64 @@
+// World: what every node of one run shares read-only (the spec, routes, presence
+// schedules) plus the packet pool, the journal and the run's counters, which entities
+// only append to.
+#pragma once
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "sim/model/journal.hpp"
+#include "sim/model/packet.hpp"
+#include "sim/model/spec.hpp"
+#include "sim/net/routing.hpp"
+
+namespace sim::model {
+
+/// Run-wide packet counters (summary.json "packets").
+struct PacketCounters {
+    std::uint64_t sent = 0;             ///< transmissions by endpoints, first copies and resends
+    std::uint64_t delivered = 0;        ///< packets that reached their endpoint
+    std::uint64_t retransmissions = 0;  ///< resends after a timeout or a busy server
+    std::uint64_t drops_loss = 0;
+    std::uint64_t drops_queue_full = 0;
+    std::uint64_t drops_link_down = 0;
+    std::uint64_t drops_no_route = 0;
+    std::uint64_t transport_give_ups = 0;  ///< segments that reached max_retries (and go on)
+    std::uint64_t server_busy = 0;         ///< messages refused by a full server queue
+};
+
+/// Receives every packet hop when the run traces packets (--trace packets).
+class PacketObserver {
+public:
+    virtual ~PacketObserver() = default;
+    enum class What : std::uint8_t {
+        Sent,
+        Arrived,
+        Lost,
+        DroppedQueueFull,
+        DroppedLinkDown,
+        Delivered
+    };
+    virtual void on_packet(Time t, What what, NodeIndex at, NodeIndex next, const Packet& p) = 0;
+};
+
+struct World {
+    World(const ModelSpec& s, net::Routing r);
+
+    const ModelSpec& spec;
+    net::Routing routing;
+    PacketPool packets;
+    Journal journal;
+    PacketCounters counters;
+    PacketObserver* observer = nullptr;
+    std::vector<NodeIndex> access_router;  ///< phones: the router their access link reaches
+    std::vector<NodeIndex> server_of;      ///< phones: their server (server_selection)
+    std::vector<std::vector<std::pair<Time, Time>>> offline;  ///< per node, from presence
+
+    bool is_phone(NodeIndex n) const { return spec.nodes[n].kind == net::NodeKind::Phone; }
+    bool online(NodeIndex device, Time t) const;
+    /// The first instant >= t at which `device` is online.
+    Time next_online(NodeIndex device, Time t) const;
+};
+
+}  // namespace sim::model
