@@ -1,1 +1,47 @@
-int main() { return 0; }
+// msgsim: the command line. Parses the subcommand with CLI11, runs it, and turns every
+// error into the exit codes of SPEC.md (0 ok, 1 failure, 2 bad input, 3 expectation).
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "sim/cli/commands.hpp"
+#include "sim/core/check.hpp"
+#include "sim/model/simulation.hpp"
+#include "sim/scenario/scenario_error.hpp"
+
+int main(int argc, char** argv) {
+    using namespace sim::cli;
+    CLI::App app{"msgsim: a discrete-event simulator of instant-message delivery"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "msgsim 0.1.0");
+    Action run =
+        add_run(*app.add_subcommand("run", "Run a scenario and write summary.json and trace.json"));
+    Action validate =
+        add_validate(*app.add_subcommand("validate", "Check a scenario without running it"));
+    Action explain = add_explain(
+        *app.add_subcommand("explain", "Narrate one message's journey, stage by stage"));
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? kExitOk : kExitBadInput;
+    }
+    try {
+        for (const CLI::App* sub : app.get_subcommands()) {
+            if (sub->get_name() == "run") return run();
+            if (sub->get_name() == "validate") return validate();
+            if (sub->get_name() == "explain") return explain();
+        }
+        return kExitBadInput;
+    } catch (const sim::scenario::ScenarioError& e) {
+        std::fprintf(stderr, "msgsim: error: %s\n", e.what());
+        return kExitBadInput;
+    } catch (const sim::InvariantError& e) {
+        std::fprintf(stderr, "msgsim: internal error: %s\n", e.what());
+        return kExitFailure;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "msgsim: error: %s\n", e.what());
+        return kExitFailure;
+    }
+}

@@ -1,0 +1,277 @@
+#include "sim/io/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "sim/core/stats.hpp"
+#include "sim/model/journal.hpp"
+
+namespace sim::io {
+
+using json = nlohmann::ordered_json;
+using model::Delivery;
+using model::MessageRecord;
+using model::Stage;
+
+namespace {
+
+json ms_or_null(bool has, Time t) {
+    return has ? json(to_ms(t)) : json(nullptr);
+}
+
+std::string node_id(const model::ModelSpec& spec, net::NodeIndex n) {
+    return n == net::kNoNode ? std::string() : spec.nodes[n].id;
+}
+
+json path_json(const model::ModelSpec& spec, const std::vector<net::NodeIndex>& path) {
+    json a = json::array();
+    for (net::NodeIndex n : path)
+        a.push_back(spec.nodes[n].id);
+    return a;
+}
+
+/// A delivery's full stage breakdown: the message's sender side and uplink, then its own.
+model::Stages full_stages(const MessageRecord& m, const Delivery& d) {
+    model::Stages s = m.uplink;
+    s += d.stages;
+    return s;
+}
+
+json stages_json(const model::Stages& s, double divisor) {
+    json o = json::object();
+    for (std::size_t i = 0; i < model::kStageCount; ++i) {
+        const auto stage = static_cast<Stage>(i);
+        o[std::string(model::stage_name(stage))] = divisor > 0 ? to_ms(s[stage]) / divisor : 0.0;
+    }
+    return o;
+}
+
+}  // namespace
+
+json make_summary(const model::ModelSpec& spec, const model::RunResult& r) {
+    std::vector<double> latencies;
+    model::Stages stage_sum;
+    for (const MessageRecord& m : r.journal.messages()) {
+        for (const Delivery& d : m.deliveries) {
+            if (d.status() != Delivery::Status::Delivered) continue;
+            latencies.push_back(to_ms(d.latency));
+            stage_sum += full_stages(m, d);
+        }
+    }
+    std::sort(latencies.begin(), latencies.end());
+    RunningStats lat;
+    for (double x : latencies)
+        lat.add(x);
+
+    json s;
+    s["scenario"] = spec.name;
+    s["seed"] = spec.seed;
+    s["policy"] = spec.routing.policy;
+    s["server_selection"] = spec.routing.server_selection;
+    s["sim_time_s"] = to_seconds(r.sim_time);
+    s["wall_time_s"] = r.wall_time_s;
+    s["events"] = r.events;
+    s["fingerprint"] = [&] {
+        char buf[17];
+        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(r.fingerprint));
+        return std::string(buf);
+    }();
+    s["interrupted"] = r.interrupted;
+    const auto& c = r.deliveries;
+    s["messages"] = {{"sent", c.sent},
+                     {"delivered", c.delivered},
+                     {"read", c.read},
+                     {"pending", c.pending},
+                     {"stored", c.stored},
+                     {"expired", c.expired},
+                     {"unique", r.journal.messages().size()}};
+    s["latency_ms"] = {{"count", latencies.size()},
+                       {"mean", lat.mean()},
+                       {"p50", quantile_sorted(latencies, 0.50)},
+                       {"p90", quantile_sorted(latencies, 0.90)},
+                       {"p99", quantile_sorted(latencies, 0.99)},
+                       {"max", latencies.empty() ? 0.0 : latencies.back()}};
+    s["stages_ms"] = stages_json(stage_sum, static_cast<double>(latencies.size()));
+    const auto& p = r.packets;
+    s["packets"] = {{"sent", p.sent},
+                    {"delivered", p.delivered},
+                    {"retransmissions", p.retransmissions},
+                    {"dropped",
+                     {{"loss", p.drops_loss},
+                      {"queue_full", p.drops_queue_full},
+                      {"link_down", p.drops_link_down},
+                      {"no_route", p.drops_no_route}}},
+                    {"transport_give_ups", p.transport_give_ups},
+                    {"server_busy", p.server_busy}};
+    json links = json::array();
+    const double seconds = to_seconds(r.sim_time);
+    for (const model::LinkReport& l : r.links) {
+        const net::PortStats& st = l.stats;
+        links.push_back({{"from", node_id(spec, l.from)},
+                         {"to", node_id(spec, l.to)},
+                         {"utilization", seconds > 0 ? to_seconds(st.busy) / seconds : 0.0},
+                         {"packets", st.packets_sent},
+                         {"bytes", st.bytes_sent},
+                         {"mean_queue_delay_ms",
+                          st.waits ? to_ms(st.total_wait) / static_cast<double>(st.waits) : 0.0},
+                         {"max_queue_bytes", st.max_queue_bytes},
+                         {"drops", st.drops_loss + st.drops_queue_full + st.drops_link_down},
+                         {"dropped",
+                          {{"loss", st.drops_loss},
+                           {"queue_full", st.drops_queue_full},
+                           {"link_down", st.drops_link_down}}}});
+    }
+    s["links"] = std::move(links);
+    json servers = json::array();
+    for (const model::ServerReport& sv : r.servers) {
+        const model::ServerStats& st = sv.stats;
+        servers.push_back({{"id", node_id(spec, sv.node)},
+                           {"processed", st.processed},
+                           {"mean_wait_ms",
+                            st.waits ? to_ms(st.total_wait) / static_cast<double>(st.waits) : 0.0},
+                           {"max_queue", st.max_queue},
+                           {"stored_peak", st.stored_peak},
+                           {"stored_at_end", sv.stored_at_end},
+                           {"refused_busy", st.refused_busy},
+                           {"expired", st.expired}});
+    }
+    s["servers"] = std::move(servers);
+    return s;
+}
+
+json make_trace(const model::ModelSpec& spec, const model::RunResult& r) {
+    json messages = json::array();
+    const auto& msgs = r.journal.messages();
+    // A message's id is its index in the journal: messages are created in event order,
+    // so ids follow send time, and packet and event traces use the same ids.
+    for (std::uint32_t id = 0; id < msgs.size(); ++id) {
+        const MessageRecord& m = msgs[id];
+        json deliveries = json::array();
+        for (const Delivery& d : m.deliveries) {
+            const bool done = d.status() == Delivery::Status::Delivered;
+            static constexpr const char* kStatus[] = {"pending", "stored", "delivered", "expired"};
+            // The full path: uplink to the server, then the downlink without the server twice.
+            std::vector<net::NodeIndex> path;
+            if (done) {
+                path = m.uplink_path;
+                path.insert(path.end(), d.path.begin() + (d.path.empty() ? 0 : 1), d.path.end());
+            }
+            json o = {{"device", node_id(spec, d.device)},
+                      {"status", kStatus[static_cast<int>(d.status())]},
+                      {"delivered_at_ms", ms_or_null(done, d.delivered_at)},
+                      {"displayed_at_ms", ms_or_null(done, d.displayed_at)},
+                      {"latency_ms", done ? json(to_ms(d.latency)) : json(nullptr)},
+                      {"path", path_json(spec, path)},
+                      {"retransmissions", m.uplink_retransmissions + d.retransmissions},
+                      {"stored_ms", to_ms(d.stored_for)},
+                      {"read_at_ms", ms_or_null(d.read, d.read_at)}};
+            if (done) o["stages_ms"] = stages_json(full_stages(m, d), 1.0);
+            deliveries.push_back(std::move(o));
+        }
+        messages.push_back({{"id", id},
+                            {"from", spec.users[m.from].id},
+                            {"to", spec.users[m.to].id},
+                            {"from_device", node_id(spec, m.sender)},
+                            {"content", model::content_name(m.content)},
+                            {"sent_at_ms", to_ms(m.sent_at)},
+                            {"size_bytes", m.size_bytes},
+                            {"wire_bytes", m.wire_bytes},
+                            {"packets", m.packets},
+                            {"server", node_id(spec, m.server)},
+                            {"deliveries", std::move(deliveries)},
+                            {"receipts", json::array()}});
+    }
+    return {{"scenario", spec.name}, {"seed", spec.seed}, {"messages", std::move(messages)}};
+}
+
+std::string format_summary(const json& s) {
+    std::ostringstream o;
+    char line[256];
+    const auto& m = s["messages"];
+    const auto& l = s["latency_ms"];
+    std::snprintf(line, sizeof line,
+                  "%s  seed %llu  policy %s  %.3f s simulated in %.3f s wall, %llu events\n",
+                  s["scenario"].get<std::string>().c_str(), s["seed"].get<unsigned long long>(),
+                  s["policy"].get<std::string>().c_str(), s["sim_time_s"].get<double>(),
+                  s["wall_time_s"].get<double>(), s["events"].get<unsigned long long>());
+    o << line;
+    std::snprintf(line, sizeof line,
+                  "messages   sent %llu  delivered %llu  read %llu  pending %llu  stored %llu  "
+                  "expired %llu\n",
+                  m["sent"].get<unsigned long long>(), m["delivered"].get<unsigned long long>(),
+                  m["read"].get<unsigned long long>(), m["pending"].get<unsigned long long>(),
+                  m["stored"].get<unsigned long long>(), m["expired"].get<unsigned long long>());
+    o << line;
+    std::snprintf(line, sizeof line,
+                  "latency    mean %.3f ms  p50 %.3f  p90 %.3f  p99 %.3f  max %.3f ms\n",
+                  l["mean"].get<double>(), l["p50"].get<double>(), l["p90"].get<double>(),
+                  l["p99"].get<double>(), l["max"].get<double>());
+    o << line;
+    const auto& p = s["packets"];
+    std::snprintf(line, sizeof line,
+                  "packets    sent %llu  delivered %llu  retransmissions %llu  dropped: loss %llu, "
+                  "queue full %llu, link down %llu\n",
+                  p["sent"].get<unsigned long long>(), p["delivered"].get<unsigned long long>(),
+                  p["retransmissions"].get<unsigned long long>(),
+                  p["dropped"]["loss"].get<unsigned long long>(),
+                  p["dropped"]["queue_full"].get<unsigned long long>(),
+                  p["dropped"]["link_down"].get<unsigned long long>());
+    o << line;
+    // Where the time went, largest stages first.
+    std::vector<std::pair<double, std::string>> stages;
+    for (const auto& [k, v] : s["stages_ms"].items())
+        stages.emplace_back(v.get<double>(), k);
+    std::stable_sort(stages.begin(), stages.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    o << "mean stages";
+    for (const auto& [v, k] : stages) {
+        if (v <= 0) continue;
+        std::snprintf(line, sizeof line, "  %s %.3f", k.c_str(), v);
+        o << line;
+    }
+    o << " (ms)\n";
+    return o.str();
+}
+
+std::vector<ExpectationFailure> check_expectations(const std::vector<model::Expectation>& expect,
+                                                   const json& summary) {
+    std::vector<ExpectationFailure> failures;
+    for (const model::Expectation& e : expect) {
+        const json* node = &summary;
+        std::string part;
+        std::istringstream parts(e.metric);
+        bool found = true;
+        while (std::getline(parts, part, '.')) {
+            if (!node->is_object() || !node->contains(part)) {
+                found = false;
+                break;
+            }
+            node = &(*node)[part];
+        }
+        if (!found || !node->is_number()) {
+            failures.push_back(
+                {e.where, "metric \"" + e.metric + "\" is not a number in summary.json"});
+            continue;
+        }
+        const double v = node->get<double>();
+        char buf[200];
+        if (e.equals && v != *e.equals) {
+            std::snprintf(buf, sizeof buf, "%s = %g, expected == %g", e.metric.c_str(), v,
+                          *e.equals);
+            failures.push_back({e.where, buf});
+        }
+        if (e.min && v < *e.min) {
+            std::snprintf(buf, sizeof buf, "%s = %g, expected >= %g", e.metric.c_str(), v, *e.min);
+            failures.push_back({e.where, buf});
+        }
+        if (e.max && v > *e.max) {
+            std::snprintf(buf, sizeof buf, "%s = %g, expected <= %g", e.metric.c_str(), v, *e.max);
+            failures.push_back({e.where, buf});
+        }
+    }
+    return failures;
+}
+
+}  // namespace sim::io
