@@ -30,14 +30,35 @@ void Endpoint::start_transfer(std::uint32_t message, NodeIndex peer, std::uint8_
     t.generation = generation;
     t.leg_start = leg_start;
     t.unacked = static_cast<std::uint32_t>(count);
+    t.retry = leg_start < now();
     t.segments.assign(count, Segment{});
     for (std::uint64_t i = 0; i < count; ++i) {
         const std::uint64_t chunk = i + 1 < count ? payload : wire_bytes - payload * (count - 1);
         t.segments[i].bytes = static_cast<std::uint32_t>(chunk + proto.header);
     }
     transfer_of_.emplace(key(message, peer), slot);
-    for (std::uint32_t seq = 0; seq < count; ++seq)
-        send_segment(slot, seq);
+    const std::uint32_t window = std::max<std::uint32_t>(1, proto.transport.window);
+    t.next_unsent = static_cast<std::uint32_t>(std::min<std::uint64_t>(count, window));
+    for (std::uint32_t seq = 0, n = t.next_unsent; seq < n; ++seq) {
+        if (!send_segment(slot, seq)) break;  // the peer is unreachable: aborted
+    }
+}
+
+void Endpoint::attribute_leg(const Packet& p, Stages& stages) const {
+    // Before its first copy the packet waited for the window at the sender, like a queue
+    // at its first link: access when a phone sends, queueing when a server does.
+    const Duration window_wait = p.first_sent - p.leg_start;
+    const Duration retransmit = p.sent - p.first_sent;
+    const Duration along = window_wait + retransmit + p.access + p.queueing + p.network;
+    const Duration reassembly = (now() - p.leg_start) - along;
+    MSGSIM_CHECK(window_wait.count() >= 0 && retransmit.count() >= 0 && reassembly.count() >= 0,
+                 "a leg's stages exceed its duration");
+    stages[world_.is_phone(p.src) ? Stage::Access : Stage::Queueing] += window_wait;
+    stages[Stage::Retransmit] += retransmit;
+    stages[Stage::Access] += p.access;
+    stages[Stage::Queueing] += p.queueing;
+    stages[Stage::Network] += p.network;
+    stages[Stage::Reassembly] += reassembly;
 }
 
 Duration Endpoint::rto_for(std::uint32_t copies) const {
@@ -49,7 +70,7 @@ Duration Endpoint::rto_for(std::uint32_t copies) const {
     return Duration{static_cast<std::int64_t>(std::min(scaled, 8.64e13))};  // at most a day
 }
 
-void Endpoint::send_segment(std::uint32_t slot, std::uint32_t seq) {
+bool Endpoint::send_segment(std::uint32_t slot, std::uint32_t seq) {
     Transfer& t = transfers_[slot];
     Segment& s = t.segments[seq];
     const Time when = sendable_at(t.peer);
@@ -59,13 +80,14 @@ void Endpoint::send_segment(std::uint32_t slot, std::uint32_t seq) {
         const Time leg_start = t.leg_start;
         abort_transfer(message, peer);
         on_peer_unreachable(message, peer, leg_start);
-        return;
+        return false;
     }
     const std::uint64_t payload = (std::uint64_t{slot} << 32) | seq;
+    if (s.copies == 0) s.first_sent = t.retry ? t.leg_start : now();
     if (when > now()) {
         // Not connected yet: try again when we can, without counting a copy.
         s.timer = start_timer(when - now(), ev::Rto, payload);
-        return;
+        return true;
     }
     ++s.copies;
     if (s.copies > 1) {
@@ -89,10 +111,12 @@ void Endpoint::send_segment(std::uint32_t slot, std::uint32_t seq) {
     p.copy = s.copies - 1;
     p.generation = t.generation;
     p.leg_start = t.leg_start;
+    p.first_sent = s.first_sent;
     p.sent = now();
     p.path.push_back(id());
     s.timer = start_timer(rto_for(s.copies), ev::Rto, payload);
     transmit(pid);
+    return true;
 }
 
 bool Endpoint::abort_transfer(std::uint32_t message, NodeIndex peer) {
@@ -130,7 +154,7 @@ void Endpoint::send_control(Packet::Kind kind, std::uint32_t message, NodeIndex 
     p.message = message;
     p.generation = generation;
     p.bytes = static_cast<std::uint32_t>(world_.spec.protocol.header);
-    p.sent = now();
+    p.sent = p.first_sent = now();
     p.leg_start = leg_start;
     p.path.push_back(id());
     ++world_.counters.sent;
@@ -192,7 +216,7 @@ void Endpoint::on_data(std::uint32_t pid) {
     q.seq = d.seq;
     q.generation = d.generation;
     q.bytes = static_cast<std::uint32_t>(world_.spec.protocol.header);
-    q.sent = q.leg_start = now();
+    q.sent = q.first_sent = q.leg_start = now();
     q.path.push_back(id());
     ++world_.counters.sent;
     transmit(ack);
@@ -213,7 +237,12 @@ void Endpoint::on_ack(std::uint32_t pid) {
     if (s.acked) return;
     s.acked = true;
     cancel_timer(s.timer);
-    if (--t.unacked == 0) finish_transfer(it->second);
+    const std::uint32_t slot = it->second;
+    if (--t.unacked == 0) {
+        finish_transfer(slot);
+    } else if (t.next_unsent < t.segments.size()) {
+        send_segment(slot, t.next_unsent++);  // the window slides by one
+    }
 }
 
 void Endpoint::on_model_event(const Event& e) {

@@ -18,11 +18,15 @@ public:
     using Node::Node;
 
 protected:
-    /// Starts sending `message` (wire_bytes of payload) to `peer`. `leg_start` is when the
-    /// message was first handed to the transport (kept across busy retries);
-    /// `generation` distinguishes attempts so stale packets of an aborted one are ignored.
+    /// Starts sending `message` (wire_bytes of payload) to `peer`, at most `window` packets
+    /// in flight. `leg_start` is when the message was first handed to the transport: on a
+    /// retry after a refusal it lies in the past, and the time since counts as lost to
+    /// retransmission. `generation` tells attempts apart so stale packets are ignored.
     void start_transfer(std::uint32_t message, NodeIndex peer, std::uint8_t leg,
                         std::uint64_t wire_bytes, Time leg_start, std::uint32_t generation);
+    /// Adds the critical packet's journey to `stages`: resends, window wait, hops, and the
+    /// rest of the leg as reassembly wait. The leg ends now.
+    void attribute_leg(const Packet& p, Stages& stages) const;
     /// Stops a transfer and cancels its timers. Returns false if there was none.
     bool abort_transfer(std::uint32_t message, NodeIndex peer);
     /// Sends a one-packet control message (busy) about `message` to `peer`, echoing the
@@ -51,6 +55,7 @@ private:
         std::uint32_t bytes = 0;
         std::uint32_t copies = 0;
         bool acked = false;
+        Time first_sent{};
         TimerHandle timer;
     };
     struct Transfer {
@@ -60,6 +65,8 @@ private:
         std::uint32_t generation = 0;
         Time leg_start{};
         std::uint32_t unacked = 0;
+        std::uint32_t next_unsent = 0;
+        bool retry = false;
         std::vector<Segment> segments;
     };
     struct Assembly {
@@ -70,7 +77,8 @@ private:
     static std::uint64_t key(std::uint32_t message, NodeIndex peer) {
         return (std::uint64_t{message} << 32) | peer;
     }
-    void send_segment(std::uint32_t slot, std::uint32_t seq);
+    /// Sends (or schedules) one segment; false if that aborted the transfer.
+    bool send_segment(std::uint32_t slot, std::uint32_t seq);
     void on_rto(std::uint32_t slot, std::uint32_t seq);
     void on_data(std::uint32_t pid);
     void on_ack(std::uint32_t pid);

@@ -27,7 +27,8 @@ struct Packet {
     std::uint32_t copy = 0;        ///< 0 for the first transmission of this seq
     std::uint32_t generation = 0;  ///< sender's transfer attempt; older ones are stale
     Time leg_start{};              ///< when the message was handed to the transport
-    Time sent{};                   ///< this copy; sent - leg_start is time lost to resends
+    Time first_sent{};             ///< first copy of this seq; earlier it waited for the window
+    Time sent{};                   ///< this copy; sent - first_sent is time lost to resends
     Time hop_mark{};               ///< offered to the current port, then its tx start
     Duration access{0}, queueing{0}, network{0};  ///< this copy's hop times so far
     std::vector<NodeIndex> path;                  ///< nodes visited, source first

@@ -165,15 +165,7 @@ void Phone::on_message(std::uint32_t pid) {
     if (d.received) return;  // a late second attempt of the server
     d.received = true;
     // Attribute the downlink along the packet that completed reassembly.
-    const Duration retransmit = p.sent - p.leg_start;
-    const Duration along = retransmit + p.access + p.queueing + p.network;
-    const Duration reassembly = (now() - p.leg_start) - along;
-    MSGSIM_CHECK(reassembly.count() >= 0, "downlink stages exceed the leg's duration");
-    d.stages[Stage::Retransmit] += retransmit;
-    d.stages[Stage::Access] += p.access;
-    d.stages[Stage::Queueing] += p.queueing;
-    d.stages[Stage::Network] += p.network;
-    d.stages[Stage::Reassembly] += reassembly;
+    attribute_leg(p, d.stages);
     d.stages += d.server_side;  // the server's share is final once the device has it
     d.path = p.path;
     const Duration decrypt =

@@ -27,15 +27,7 @@ void Server::on_message(std::uint32_t pid) {
     }
     // Attribute the uplink along the packet that completed reassembly.
     MessageRecord& m = world_.journal[message];
-    const Duration retransmit = p.sent - p.leg_start;
-    const Duration along = retransmit + p.access + p.queueing + p.network;
-    const Duration reassembly = (now() - p.leg_start) - along;
-    MSGSIM_CHECK(reassembly.count() >= 0, "uplink stages exceed the leg's duration");
-    m.uplink[Stage::Retransmit] += retransmit;
-    m.uplink[Stage::Access] += p.access;
-    m.uplink[Stage::Queueing] += p.queueing;
-    m.uplink[Stage::Network] += p.network;
-    m.uplink[Stage::Reassembly] += reassembly;
+    attribute_leg(p, m.uplink);
     m.uplink_path = p.path;
     m.at_server = true;
     fingerprint(message);

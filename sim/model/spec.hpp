@@ -64,6 +64,9 @@ struct TransportSpec {
     Duration rto = std::chrono::milliseconds(250);
     double backoff = 2.0;
     std::uint32_t max_retries = 6;
+    /// Packets of one message in flight (sent, not yet acknowledged) at most; the rest
+    /// wait at the sender. Keeps a large message from flooding its own access queue.
+    std::uint32_t window = 32;
 };
 
 struct ProtocolSpec {

@@ -1,0 +1,114 @@
+// The command line as users meet it: subcommands, flags, exit codes and output files.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "run_support.hpp"
+
+using namespace msgsim_test;
+
+namespace {
+const std::string kChain = scenario_path("tests/integration/scenarios/chain.json").string();
+const std::string kSpecExample = std::string(MSGSIM_SHARED_DIR) + "/examples/spec-example.json";
+}  // namespace
+
+TEST(Cli, SpecExampleValidatesAndRuns) {
+    const auto dir = fresh_dir("spec-example");
+    const auto v = run_msgsim("validate '" + kSpecExample + "'", dir);
+    EXPECT_EQ(v.exit_code, 0) << v.err;
+    EXPECT_NE(v.out.find("valid"), std::string::npos);
+    const auto r = run_msgsim("run '" + kSpecExample + "' -o '" + dir.string() + "'", dir);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const auto summary = read_json(dir / "summary.json");
+    for (const char* key : {"scenario", "seed", "policy", "sim_time_s", "wall_time_s", "events",
+                            "messages", "latency_ms", "stages_ms", "packets", "links", "servers"}) {
+        EXPECT_TRUE(summary.contains(key)) << key;
+    }
+    EXPECT_EQ(summary["scenario"], "alice-to-bob");
+    const auto trace = read_json(dir / "trace.json");
+    EXPECT_EQ(trace["scenario"], "alice-to-bob");
+    EXPECT_FALSE(trace["messages"].empty());
+    EXPECT_NE(r.out.find("latency"), std::string::npos);  // the human-readable summary
+}
+
+TEST(Cli, QuickstartRunsAndMeetsItsExpectations) {
+    const auto dir = fresh_dir("quickstart");
+    const auto r = run_msgsim("run '" + scenario_path("scenarios/quickstart.json").string() +
+                                  "' -o '" + dir.string() + "'",
+                              dir);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(std::filesystem::exists(dir / "summary.json"));
+}
+
+TEST(Cli, SetOverridesAScenarioValue) {
+    const auto dir = fresh_dir("set");
+    // links.1 is the uplink core link: 5 ms -> 10 ms adds 5 ms to the one message.
+    const auto r = run_msgsim(
+        "run '" + kChain + "' --quiet --set links.1.latency=10ms -o '" + dir.string() + "'", dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_DOUBLE_EQ(read_json(dir / "summary.json")["latency_ms"]["max"].get<double>(),
+                     13.76 + 5.0);
+}
+
+TEST(Cli, FailedExpectationExitsWithThree) {
+    const auto dir = fresh_dir("expect");
+    const auto r = run_msgsim(
+        "run '" + kChain +
+            "' --quiet --set 'expect=[{\"metric\":\"latency_ms.p99\",\"max\":10}]' -o '" +
+            dir.string() + "'",
+        dir);
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("latency_ms.p99"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("/expect/0"), std::string::npos) << r.err;
+    EXPECT_TRUE(std::filesystem::exists(dir / "summary.json"));  // outputs are still written
+}
+
+TEST(Cli, UnknownPolicyIsABadScenarioWithItsPath) {
+    const auto dir = fresh_dir("policy");
+    const auto r =
+        run_msgsim("run '" + kChain + "' --policy teleport -o '" + dir.string() + "'", dir);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("/routing/policy"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("chain.json"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir / "summary.json"));
+}
+
+TEST(Cli, BadUsageExitsWithTwo) {
+    const auto dir = fresh_dir("usage");
+    EXPECT_EQ(run_msgsim("frobnicate", dir).exit_code, 2);
+    EXPECT_EQ(run_msgsim("run", dir).exit_code, 2);
+    EXPECT_EQ(run_msgsim("run '" + kChain + "' --trace everything", dir).exit_code, 2);
+    const auto missing = run_msgsim("run '" + (dir / "nope.json").string() + "'", dir);
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_NE(missing.err.find("nope.json"), std::string::npos) << missing.err;
+}
+
+TEST(Cli, PacketTraceHasOneJsonLinePerHop) {
+    const auto dir = fresh_dir("packets");
+    ASSERT_EQ(
+        run_msgsim("run '" + kChain + "' --quiet --trace packets -o '" + dir.string() + "'", dir)
+            .exit_code,
+        0);
+    std::ifstream in(dir / "packets.jsonl");
+    std::string line;
+    int sent = 0, delivered = 0;
+    while (std::getline(in, line)) {
+        const auto j = nlohmann::json::parse(line);
+        sent += j["what"] == "sent";
+        delivered += j["what"] == "delivered";
+    }
+    // Data and ack each way: 4 packets, each crossing 2 links; 4 reach their endpoint.
+    EXPECT_EQ(sent, 8);
+    EXPECT_EQ(delivered, 4);
+    EXPECT_FALSE(std::filesystem::exists(dir / "packets.jsonl.partial"));
+}
+
+TEST(Cli, ExplainNarratesTheJourneyWithTimestamps) {
+    const auto dir = fresh_dir("explain");
+    const auto r = run_msgsim("explain '" + kChain + "' --message 0", dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("alice -> bob"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("alice-phone -> r1 -> srv"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("latency 13.760 ms"), std::string::npos) << r.out;
+    EXPECT_EQ(run_msgsim("explain '" + kChain + "' --message 7", dir).exit_code, 2);
+}

@@ -1,0 +1,123 @@
+// Whole scenarios through the real command line, checked against hand-computed results.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "run_support.hpp"
+
+using namespace msgsim_test;
+
+namespace {
+
+/// Runs a scenario of tests/integration/scenarios and returns (summary, trace).
+std::pair<nlohmann::json, nlohmann::json> run_scenario(const std::string& file,
+                                                       const std::string& extra = "") {
+    const auto dir = fresh_dir(file);
+    const auto r =
+        run_msgsim("run '" + scenario_path("tests/integration/scenarios/" + file).string() +
+                       "' --quiet -o '" + dir.string() + "' " + extra,
+                   dir);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return {read_json(dir / "summary.json"), read_json(dir / "trace.json")};
+}
+
+}  // namespace
+
+// One 100 B packet (60 B text + 40 B header; no compression, no encryption overhead, no
+// processing time) crosses four links, two per leg. Each link adds latency + 800 bits /
+// bandwidth: 1 ms + 80 us on the 10 Mbps access links, 5 ms + 800 us on the 1 Mbps core.
+TEST(Journey, OnePacketArrivesAfterLatencyPlusSerializationOnEveryLink) {
+    const auto [summary, trace] = run_scenario("chain.json");
+    const double uplink_ms = (1.0 + 0.080) + (5.0 + 0.800);
+    const double expected_ms = 2 * uplink_ms;  // the downlink is the mirror image
+    EXPECT_EQ(summary["messages"]["delivered"], 1);
+    EXPECT_DOUBLE_EQ(summary["latency_ms"]["max"].get<double>(), expected_ms);
+    const auto& d = trace["messages"][0]["deliveries"][0];
+    EXPECT_DOUBLE_EQ(d["latency_ms"].get<double>(), expected_ms);
+    EXPECT_DOUBLE_EQ(d["delivered_at_ms"].get<double>(), 1000.0 + expected_ms);
+    EXPECT_DOUBLE_EQ(d["stages_ms"]["access"].get<double>(), 2 * 1.080);
+    EXPECT_DOUBLE_EQ(d["stages_ms"]["network"].get<double>(), 2 * 5.800);
+    EXPECT_DOUBLE_EQ(d["stages_ms"]["queueing"].get<double>(), 0.0);
+    EXPECT_EQ(d["path"], nlohmann::json({"alice-phone", "r1", "srv", "r2", "bob-phone"}));
+    EXPECT_EQ(trace["messages"][0]["packets"], 1);
+    EXPECT_EQ(trace["messages"][0]["size_bytes"], 60);
+}
+
+// Three 1040 B packets: on the 1 Mbps core link each takes 8.32 ms to send, so the third
+// waits for the first two (store and forward). Uplink: the third packet leaves the phone
+// at 2 * 0.832 ms, finishes at 3 * 0.832, reaches r1 1 ms later (3.496 ms), waits there
+// until the second packet is sent (1.832 + 2 * 8.32 = 18.472 ms), then 8.32 + 5 ms: 31.792.
+// The downlink mirrors it (the server finishes at 31.792 and sends all three at once).
+TEST(Journey, PacketsOfOneMessageQueueBehindEachOtherAndQueueingIsAttributed) {
+    const auto [summary, trace] = run_scenario("chain-multipacket.json");
+    const auto& m = trace["messages"][0];
+    EXPECT_EQ(m["packets"], 3);
+    const auto& d = m["deliveries"][0];
+    EXPECT_NEAR(d["latency_ms"].get<double>(), 2 * 31.792, 1e-9);
+    // Uplink critical packet: queued 1.664 ms in the phone (access) and 14.976 ms at r1.
+    // Downlink critical packet: 16.64 ms behind two packets at the server's core port,
+    // then 0 at r2 (the link to bob is idle by then).
+    EXPECT_NEAR(d["stages_ms"]["queueing"].get<double>(), 14.976 + 16.64, 1e-9);
+    double sum = 0;
+    for (const auto& [k, v] : d["stages_ms"].items())
+        sum += v.get<double>();
+    EXPECT_NEAR(sum, d["latency_ms"].get<double>(), 1e-9);
+}
+
+// bob is offline from 0 to 5 s; alice's 1 s message reaches the server at 1.00688 s and
+// waits in storage until 5 s exactly, then takes the 6.88 ms downlink.
+TEST(Journey, MessageToOfflineDeviceIsDeliveredRightAfterReconnect) {
+    const auto [summary, trace] = run_scenario("chain-offline.json");
+    const auto& d = trace["messages"][0]["deliveries"][0];
+    EXPECT_EQ(d["status"], "delivered");
+    EXPECT_NEAR(d["stored_ms"].get<double>(), 5000.0 - 1006.88, 1e-9);
+    EXPECT_NEAR(d["delivered_at_ms"].get<double>(), 5000.0 + 6.88, 1e-9);
+    EXPECT_NEAR(d["stages_ms"]["offline_wait"].get<double>(), 5000.0 - 1006.88, 1e-9);
+    EXPECT_EQ(summary["servers"][0]["stored_peak"], 1);
+}
+
+// A run that ends while bob is still offline leaves the message stored, and counts it so.
+TEST(Journey, MessageStillStoredAtTheEndIsCountedAsStored) {
+    const auto [summary, trace] = run_scenario("chain-offline.json", "--until 3s");
+    EXPECT_EQ(summary["messages"]["sent"], 1);
+    EXPECT_EQ(summary["messages"]["stored"], 1);
+    EXPECT_EQ(summary["messages"]["delivered"], 0);
+    EXPECT_EQ(trace["messages"][0]["deliveries"][0]["status"], "stored");
+}
+
+TEST(Journey, ConservationHoldsOnALossyRandomRun) {
+    const auto [summary, trace] = run_scenario("lossy-poisson.json");
+    const auto& m = summary["messages"];
+    EXPECT_GT(m["sent"].get<int>(), 50);
+    EXPECT_EQ(m["sent"].get<int>(), m["delivered"].get<int>() + m["pending"].get<int>() +
+                                        m["stored"].get<int>() + m["expired"].get<int>());
+    EXPECT_GT(summary["packets"]["retransmissions"].get<int>(), 0);
+    EXPECT_GT(summary["packets"]["dropped"]["loss"].get<int>(), 0);
+    // Every delivered message's stages sum to its latency.
+    for (const auto& msg : trace["messages"]) {
+        for (const auto& d : msg["deliveries"]) {
+            if (d["status"] != "delivered") continue;
+            double sum = 0;
+            for (const auto& [k, v] : d["stages_ms"].items())
+                sum += v.get<double>();
+            EXPECT_NEAR(sum, d["latency_ms"].get<double>(), 1e-6);
+        }
+    }
+}
+
+TEST(Determinism, SameSeedGivesByteIdenticalTraceAndOtherSeedADifferentOne) {
+    const auto file = scenario_path("tests/integration/scenarios/lossy-poisson.json").string();
+    const auto a = fresh_dir("det-a"), b = fresh_dir("det-b"), c = fresh_dir("det-c");
+    ASSERT_EQ(run_msgsim("run '" + file + "' --quiet -o '" + a.string() + "'", a).exit_code, 0);
+    ASSERT_EQ(run_msgsim("run '" + file + "' --quiet -o '" + b.string() + "'", b).exit_code, 0);
+    ASSERT_EQ(
+        run_msgsim("run '" + file + "' --quiet --seed 2 -o '" + c.string() + "'", c).exit_code, 0);
+    const std::string ta = read_text(a / "trace.json");
+    EXPECT_EQ(ta, read_text(b / "trace.json"));
+    EXPECT_NE(ta, read_text(c / "trace.json"));
+    auto sa = read_json(a / "summary.json"), sb = read_json(b / "summary.json");
+    sa.erase("wall_time_s");
+    sb.erase("wall_time_s");
+    EXPECT_EQ(sa, sb);
+    EXPECT_NE(sa["fingerprint"], read_json(c / "summary.json")["fingerprint"]);
+}

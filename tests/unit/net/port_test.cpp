@@ -1,0 +1,108 @@
+// Port: one link direction's queue, transmitter and loss.
+#include "sim/net/port.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace sim;
+using namespace sim::net;
+
+namespace {
+LinkSpec link(std::uint64_t bps, QueueSpec q = {}, LossSpec loss = {}) {
+    LinkSpec l;
+    l.a = 0;
+    l.b = 1;
+    l.latency = std::chrono::milliseconds(1);
+    l.bandwidth_bps = bps;
+    l.queue = q;
+    l.loss = loss;
+    return l;
+}
+const Time t0 = kTimeZero;
+}  // namespace
+
+TEST(Port, StartsAtOnceWhenIdleAndQueuesWhenBusy) {
+    Port p(link(1'000'000), 1, Rng(1));
+    EXPECT_EQ(p.offer(7, 125, t0), Port::Admit::StartNow);
+    EXPECT_EQ(p.tx_time(125), std::chrono::milliseconds(1));  // 1000 bits at 1 Mbps
+    EXPECT_EQ(p.offer(8, 125, t0), Port::Admit::Queued);
+    EXPECT_EQ(p.queued_bytes(), 125u);
+    const auto f = p.finish(t0 + std::chrono::milliseconds(1));
+    EXPECT_TRUE(f.delivered);
+    EXPECT_EQ(f.packet.packet, 7u);
+    ASSERT_TRUE(f.next.has_value());
+    EXPECT_EQ(f.next->packet, 8u);
+    EXPECT_EQ(p.stats().total_wait, std::chrono::milliseconds(1));  // packet 8 waited 1 ms
+    EXPECT_EQ(p.queued_bytes(), 0u);
+}
+
+TEST(Port, DropsWhenByteQueueIsFull) {
+    Port p(link(1'000'000, QueueSpec{QueueSpec::Unit::Bytes, 250}), 1, Rng(1));
+    EXPECT_EQ(p.offer(1, 100, t0), Port::Admit::StartNow);  // on the wire, not in the queue
+    EXPECT_EQ(p.offer(2, 100, t0), Port::Admit::Queued);
+    EXPECT_EQ(p.offer(3, 100, t0), Port::Admit::Queued);
+    EXPECT_EQ(p.offer(4, 100, t0), Port::Admit::DroppedFull);  // 300 > 250
+    EXPECT_EQ(p.offer(5, 50, t0), Port::Admit::Queued);        // 250 fits exactly
+    EXPECT_EQ(p.stats().drops_queue_full, 1u);
+    EXPECT_EQ(p.stats().max_queue_bytes, 250u);
+}
+
+TEST(Port, DropsWhenPacketQueueIsFull) {
+    Port p(link(1'000'000, QueueSpec{QueueSpec::Unit::Packets, 1}), 1, Rng(1));
+    EXPECT_EQ(p.offer(1, 1000, t0), Port::Admit::StartNow);
+    EXPECT_EQ(p.offer(2, 1000, t0), Port::Admit::Queued);
+    EXPECT_EQ(p.offer(3, 1, t0), Port::Admit::DroppedFull);
+}
+
+TEST(Port, GoingDownDropsEverythingAndInvalidatesTheTransmission) {
+    Port p(link(1'000'000), 1, Rng(1));
+    p.offer(1, 100, t0);
+    p.offer(2, 100, t0);
+    const auto epoch = p.epoch();
+    const auto dropped = p.go_down();
+    EXPECT_EQ(dropped.size(), 2u);
+    EXPECT_NE(p.epoch(), epoch);
+    EXPECT_EQ(p.offer(3, 100, t0), Port::Admit::DroppedDown);
+    EXPECT_EQ(p.stats().drops_link_down, 3u);
+    p.go_up();
+    EXPECT_EQ(p.offer(4, 100, t0), Port::Admit::StartNow);
+}
+
+TEST(Port, BernoulliLossRateMatchesItsProbability) {
+    LossSpec loss;
+    loss.model = LossSpec::Model::Bernoulli;
+    loss.p = 0.1;
+    Port p(link(1'000'000'000, {}, loss), 1, Rng(5));
+    const int n = 100'000;
+    int lost = 0;
+    for (int i = 0; i < n; ++i) {
+        p.offer(static_cast<std::uint32_t>(i), 100, t0);
+        lost += !p.finish(t0).delivered;
+    }
+    // Binomial(n, 0.1): standard deviation sqrt(n p (1-p)) ~ 95; allow 5 sigma.
+    EXPECT_NEAR(lost, n * 0.1, 5 * 95);
+    EXPECT_EQ(p.stats().drops_loss, static_cast<std::uint64_t>(lost));
+}
+
+TEST(Port, GilbertElliottLossesComeInBurstsAtTheStationaryRate) {
+    LossSpec loss;
+    loss.model = LossSpec::Model::GilbertElliott;
+    loss.p_good_bad = 0.01;
+    loss.p_bad_good = 0.2;
+    loss.loss_good = 0.0;
+    loss.loss_bad = 1.0;
+    Port p(link(1'000'000'000, {}, loss), 1, Rng(9));
+    const int n = 400'000;
+    int lost = 0, runs = 0;
+    bool prev = false;
+    for (int i = 0; i < n; ++i) {
+        p.offer(static_cast<std::uint32_t>(i), 100, t0);
+        const bool l = !p.finish(t0).delivered;
+        lost += l;
+        runs += l && !prev;
+        prev = l;
+    }
+    // Stationary bad-state share pi_B = p_gb / (p_gb + p_bg) = 0.01 / 0.21; with loss_bad = 1
+    // a loss burst lasts 1 / p_bg = 5 packets on average.
+    EXPECT_NEAR(static_cast<double>(lost) / n, 0.01 / 0.21, 0.006);
+    EXPECT_NEAR(static_cast<double>(lost) / runs, 5.0, 0.5);
+}
