@@ -92,6 +92,7 @@ int run_command(const RunOptions& o) {
     const nlohmann::ordered_json summary = io::make_summary(spec, result);
     if (spec.trace != model::TraceLevel::None)
         io::write_json_atomic(dir / "trace.json", io::make_trace(spec, result));
+    io::write_json_atomic(dir / "topology.json", io::make_topology(spec));
     if (packet_trace) packet_trace->close();
     if (event_trace) event_trace->close();
     io::write_json_atomic(dir / "summary.json", summary);

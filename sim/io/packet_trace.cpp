@@ -83,6 +83,8 @@ void PacketTrace::on_packet(Time t, What what, net::NodeIndex at, net::NodeIndex
                                 {"src", spec_.nodes[p.src].id},
                                 {"dst", spec_.nodes[p.dst].id}};
     if (next != net::kNoNode) j["next"] = spec_.nodes[next].id;
+    // A "sent" line is written when transmission ends; it started at hop_mark.
+    if (what == What::Sent) j["tx_start_ns"] = p.hop_mark.time_since_epoch().count();
     out_.line(j.dump());
 }
 

@@ -186,6 +186,33 @@ json make_trace(const model::ModelSpec& spec, const model::RunResult& r) {
     return {{"scenario", spec.name}, {"seed", spec.seed}, {"messages", std::move(messages)}};
 }
 
+json make_topology(const model::ModelSpec& spec) {
+    static constexpr const char* kKinds[] = {"phone", "router", "server"};
+    json nodes = json::array();
+    for (const model::NodeSpec& n : spec.nodes) {
+        json o = {{"id", n.id}, {"kind", kKinds[static_cast<int>(n.kind)]}};
+        if (n.kind == net::NodeKind::Phone) {
+            o["type"] = n.type;
+            o["user"] = spec.users[n.user].id;
+            o["access"] = n.access;
+        }
+        if (n.kind == net::NodeKind::Server) o["region"] = n.region;
+        if (n.location) {
+            o["lat"] = n.location->lat;
+            o["lon"] = n.location->lon;
+        }
+        nodes.push_back(std::move(o));
+    }
+    json links = json::array();
+    for (const net::LinkSpec& l : spec.links) {
+        links.push_back({{"from", spec.nodes[l.a].id},
+                         {"to", spec.nodes[l.b].id},
+                         {"latency_ms", to_ms(l.latency)},
+                         {"bandwidth_bps", l.bandwidth_bps}});
+    }
+    return {{"scenario", spec.name}, {"nodes", std::move(nodes)}, {"links", std::move(links)}};
+}
+
 std::string format_summary(const json& s) {
     std::ostringstream o;
     char line[256];
@@ -244,11 +271,17 @@ std::vector<ExpectationFailure> check_expectations(const std::vector<model::Expe
         std::istringstream parts(e.metric);
         bool found = true;
         while (std::getline(parts, part, '.')) {
-            if (!node->is_object() || !node->contains(part)) {
+            // Objects by key, arrays by index: "servers.0.stored_peak".
+            if (node->is_object() && node->contains(part)) {
+                node = &(*node)[part];
+            } else if (node->is_array() && !part.empty() &&
+                       part.find_first_not_of("0123456789") == std::string::npos &&
+                       std::stoull(part) < node->size()) {
+                node = &(*node)[std::stoull(part)];
+            } else {
                 found = false;
                 break;
             }
-            node = &(*node)[part];
         }
         if (!found || !node->is_number()) {
             failures.push_back(
