@@ -135,6 +135,14 @@ void check_supported(const ModelSpec& spec) {
                                    "\" is not implemented in this build yet (available: " +
                                    join(net::routing_policy_names()) + ")");
     }
+    for (std::size_t i = 0; i < spec.faults.size(); ++i) {
+        const FaultSpec& f = spec.faults[i];
+        if (f.node && spec.nodes[*f.node].kind == net::NodeKind::Phone) {
+            throw UnsupportedError("/faults/" + std::to_string(i) + "/node",
+                                   "a fault on a phone is not modelled: describe a phone that "
+                                   "goes away with \"presence\" instead");
+        }
+    }
     if (spec.routing.server_selection != "nearest") {
         throw UnsupportedError("/routing/server_selection",
                                "server selection \"" + spec.routing.server_selection +
