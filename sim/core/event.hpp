@@ -24,10 +24,10 @@ struct Event {
     std::uint64_t seq;        ///< src's own counter of scheduled events
     EntityId src;             ///< entity that scheduled the event
     EntityId dst;             ///< entity that receives it
-    EventKind kind;           ///< meaning is private to the receiving entity class
-    std::uint16_t slot = 0;   ///< port or sub-target inside the receiving entity
+    std::uint32_t slot = 0;   ///< port or sub-target inside the receiving entity
     std::uint32_t timer = 0;  ///< 0 for plain events, else timer slot + 1
     std::uint32_t gen = 0;    ///< timer generation; stale generations are skipped
+    EventKind kind = 0;       ///< meaning is private to the receiving entity class
     std::uint64_t payload = 0;
 
     friend constexpr bool operator<(const Event& a, const Event& b) {

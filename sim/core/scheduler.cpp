@@ -11,14 +11,14 @@ Time Entity::now() const {
 }
 
 void Entity::send(EntityId dst, Duration delay, EventKind kind, std::uint64_t payload,
-                  std::uint16_t slot) {
+                  std::uint32_t slot) {
     MSGSIM_CHECK(delay.count() >= 0,
                  "event scheduled in the past by entity " + std::to_string(id_));
     scheduler_->push(*this, dst, scheduler_->now_ + delay, kind, payload, slot, 0, 0);
 }
 
 TimerHandle Entity::start_timer(Duration delay, EventKind kind, std::uint64_t payload,
-                                std::uint16_t slot) {
+                                std::uint32_t slot) {
     MSGSIM_CHECK(delay.count() >= 0, "timer set in the past by entity " + std::to_string(id_));
     Scheduler& s = *scheduler_;
     std::uint32_t index;
@@ -57,16 +57,16 @@ void Scheduler::add(Entity& e) {
 }
 
 void Scheduler::push(Entity& src, EntityId dst, Time when, EventKind kind, std::uint64_t payload,
-                     std::uint16_t slot, std::uint32_t timer, std::uint32_t gen) {
+                     std::uint32_t slot, std::uint32_t timer, std::uint32_t gen) {
     MSGSIM_CHECK(dst < entities_.size(), "event sent to unknown entity " + std::to_string(dst));
     queue_.push(Event{.when = when,
                       .seq = src.next_seq_++,
                       .src = src.id_,
                       .dst = dst,
-                      .kind = kind,
                       .slot = slot,
                       .timer = timer,
                       .gen = gen,
+                      .kind = kind,
                       .payload = payload});
 }
 

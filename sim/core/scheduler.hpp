@@ -38,10 +38,10 @@ protected:
     Time now() const;
     /// Schedules `kind` at `dst` after `delay` (>= 0).
     void send(EntityId dst, Duration delay, EventKind kind, std::uint64_t payload = 0,
-              std::uint16_t slot = 0);
+              std::uint32_t slot = 0);
     /// Starts a timer on this entity; it delivers `kind` unless cancelled first.
     TimerHandle start_timer(Duration delay, EventKind kind, std::uint64_t payload = 0,
-                            std::uint16_t slot = 0);
+                            std::uint32_t slot = 0);
     /// Cancels a pending timer; harmless on a fired, cancelled or empty handle. Resets it.
     void cancel_timer(TimerHandle& t);
     /// Folds an observation into this entity's part of the run fingerprint.
@@ -88,7 +88,7 @@ public:
 private:
     friend class Entity;
     void push(Entity& src, EntityId dst, Time when, EventKind kind, std::uint64_t payload,
-              std::uint16_t slot, std::uint32_t timer, std::uint32_t gen);
+              std::uint32_t slot, std::uint32_t timer, std::uint32_t gen);
 
     EventQueue queue_;
     std::vector<Entity*> entities_;

@@ -59,6 +59,8 @@ const char* kind_name(model::Packet::Kind k) {
             return "data";
         case model::Packet::Kind::Ack:
             return "ack";
+        case model::Packet::Kind::Datagram:
+            return "datagram";
         case model::Packet::Kind::Busy:
             return "busy";
     }

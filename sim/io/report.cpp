@@ -105,6 +105,27 @@ json make_summary(const model::ModelSpec& spec, const model::RunResult& r) {
                       {"no_route", p.drops_no_route}}},
                     {"transport_give_ups", p.transport_give_ups},
                     {"server_busy", p.server_busy}};
+    if (!spec.datagrams.empty()) {
+        const model::DatagramCounters& d = r.datagrams;
+        std::vector<double> delays;
+        delays.reserve(d.delays.size());
+        for (Duration x : d.delays)
+            delays.push_back(to_ms(x));
+        std::sort(delays.begin(), delays.end());
+        RunningStats st;
+        for (double x : delays)
+            st.add(x);
+        s["datagrams"] = {{"sent", d.sent},
+                          {"delivered", d.delivered},
+                          {"dropped", d.dropped},
+                          {"in_flight", d.sent - d.delivered - d.dropped},
+                          {"delay_ms",
+                           {{"count", delays.size()},
+                            {"mean", st.mean()},
+                            {"p50", quantile_sorted(delays, 0.5)},
+                            {"p99", quantile_sorted(delays, 0.99)},
+                            {"max", delays.empty() ? 0.0 : delays.back()}}}};
+    }
     json links = json::array();
     const double seconds = to_seconds(r.sim_time);
     for (const model::LinkReport& l : r.links) {
@@ -246,6 +267,16 @@ std::string format_summary(const json& s) {
                   p["dropped"]["queue_full"].get<unsigned long long>(),
                   p["dropped"]["link_down"].get<unsigned long long>());
     o << line;
+    if (s.contains("datagrams")) {
+        const auto& d = s["datagrams"];
+        std::snprintf(
+            line, sizeof line,
+            "datagrams  sent %llu  delivered %llu  dropped %llu  delay mean %.3f ms  p99 %.3f ms\n",
+            d["sent"].get<unsigned long long>(), d["delivered"].get<unsigned long long>(),
+            d["dropped"].get<unsigned long long>(), d["delay_ms"]["mean"].get<double>(),
+            d["delay_ms"]["p99"].get<double>());
+        o << line;
+    }
     // Where the time went, largest stages first.
     std::vector<std::pair<double, std::string>> stages;
     for (const auto& [k, v] : s["stages_ms"].items())

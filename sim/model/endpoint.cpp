@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "sim/core/check.hpp"
+#include "sim/model/world.hpp"
 
 namespace sim::model {
 
@@ -190,6 +191,13 @@ void Endpoint::receive(std::uint32_t pid) {
         case Packet::Kind::Busy:
             on_control(pid);
             break;
+        case Packet::Kind::Datagram: {
+            // No transport: a datagram is counted and its one-way delay kept.
+            DatagramCounters& d = world_.datagrams;
+            ++d.delivered;
+            d.delays.push_back(now() - world_.packets[pid].sent);
+            break;
+        }
     }
     world_.packets.release(pid);
 }

@@ -1,5 +1,6 @@
 #include "sim/model/node.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 #include "sim/core/check.hpp"
@@ -16,16 +17,18 @@ const char* event_name(EventKind kind) {
 
 Node::Node(NodeIndex id, World& world) : Entity(id), world_(world) {}
 
-std::uint16_t Node::add_port(net::Port port) {
+std::uint32_t Node::add_port(net::Port port) {
+    const auto index = static_cast<std::uint32_t>(ports_.size());
+    const std::pair<NodeIndex, std::uint32_t> entry{port.peer(), index};
+    port_of_.insert(std::upper_bound(port_of_.begin(), port_of_.end(), entry), entry);
     ports_.push_back(std::move(port));
-    return static_cast<std::uint16_t>(ports_.size() - 1);
+    return index;
 }
 
-int Node::port_to(NodeIndex neighbour) const {
-    for (std::size_t i = 0; i < ports_.size(); ++i) {
-        if (ports_[i].peer() == neighbour) return static_cast<int>(i);
-    }
-    return -1;
+std::int64_t Node::port_to(NodeIndex neighbour) const {
+    const auto it = std::lower_bound(port_of_.begin(), port_of_.end(),
+                                     std::pair<NodeIndex, std::uint32_t>{neighbour, 0});
+    return it != port_of_.end() && it->first == neighbour ? it->second : -1;
 }
 
 void Node::on_event(const Event& e) {
@@ -44,7 +47,7 @@ void Node::on_event(const Event& e) {
             return;
         case ev::NodeDown:
             down_ = true;
-            for (std::uint16_t p = 0; p < ports_.size(); ++p)
+            for (std::uint32_t p = 0; p < ports_.size(); ++p)
                 take_port_down(p);
             return;
         case ev::NodeUp:
@@ -68,6 +71,7 @@ void Node::receive(std::uint32_t pid) {
 }
 
 void Node::discard(std::uint32_t pid, PacketObserver::What why) {
+    if (world_.packets[pid].kind == Packet::Kind::Datagram) ++world_.datagrams.dropped;
     if (world_.observer)
         world_.observer->on_packet(now(), why, id(), net::kNoNode, world_.packets[pid]);
     world_.packets.release(pid);
@@ -85,16 +89,16 @@ void Node::transmit(std::uint32_t pid) {
     } else {
         hop = world_.routing.next_hop(id(), p.dst);
     }
-    const int port = hop == net::kNoNode ? -1 : port_to(hop);
+    const std::int64_t port = hop == net::kNoNode ? -1 : port_to(hop);
     if (port < 0) {
         ++world_.counters.drops_no_route;
         discard(pid, PacketObserver::What::DroppedLinkDown);
         return;
     }
-    start_hop(static_cast<std::uint16_t>(port), pid);
+    start_hop(static_cast<std::uint32_t>(port), pid);
 }
 
-void Node::start_hop(std::uint16_t port_index, std::uint32_t pid) {
+void Node::start_hop(std::uint32_t port_index, std::uint32_t pid) {
     net::Port& port = ports_[port_index];
     Packet& p = world_.packets[pid];
     p.hop_mark = now();
@@ -144,7 +148,7 @@ void Node::on_arrive(std::uint32_t pid) {
     Packet& p = world_.packets[pid];
     (p.hop_is_access ? p.access : p.network) += now() - p.hop_mark;
     // A packet still propagating when its link went down is lost with the link.
-    const int back = p.path.empty() ? -1 : port_to(p.path.back());
+    const std::int64_t back = p.path.empty() ? -1 : port_to(p.path.back());
     p.path.push_back(id());
     if (down_ || (back >= 0 && !ports_[static_cast<std::size_t>(back)].up())) {
         ++world_.counters.drops_link_down;
@@ -160,7 +164,7 @@ void Node::on_arrive(std::uint32_t pid) {
     }
 }
 
-void Node::take_port_down(std::uint16_t port) {
+void Node::take_port_down(std::uint32_t port) {
     for (const auto& q : ports_[port].go_down()) {
         ++world_.counters.drops_link_down;
         discard(q.packet, PacketObserver::What::DroppedLinkDown);

@@ -21,15 +21,16 @@ enum : EventKind {
     PortUp,            ///< slot: port
     NodeDown,
     NodeUp,
-    Compose,      ///< phone: payload = index of an explicit message
-    PoissonNext,  ///< phone: slot = poisson stream
-    SendReady,    ///< phone: payload = message, sender processing done
-    Rto,          ///< endpoint: payload = transfer slot << 32 | seq
-    DeviceStep,   ///< phone: slot = step, payload = message
-    Read,         ///< phone: payload = message
-    ServiceDone,  ///< server: payload = job
-    Reconnect,    ///< server: payload = device
-    BusyRetry,    ///< phone: payload = message
+    Compose,       ///< phone: payload = index of an explicit message
+    PoissonNext,   ///< phone: slot = poisson stream
+    SendReady,     ///< phone: payload = message, sender processing done
+    Rto,           ///< endpoint: payload = transfer slot << 32 | seq
+    DeviceStep,    ///< phone: slot = step, payload = message
+    Read,          ///< phone: payload = message
+    ServiceDone,   ///< server: payload = job
+    Reconnect,     ///< server: payload = device
+    BusyRetry,     ///< phone: payload = message
+    DatagramNext,  ///< phone: slot = datagram source, payload = its count so far
 };
 }  // namespace ev
 
@@ -41,10 +42,10 @@ public:
     Node(NodeIndex id, World& world);
 
     /// Adds the sending side of a link toward `port.peer()`; returns its port index.
-    std::uint16_t add_port(net::Port port);
+    std::uint32_t add_port(net::Port port);
     const std::vector<net::Port>& ports() const { return ports_; }
     /// Port index toward a neighbour, or -1.
-    int port_to(NodeIndex neighbour) const;
+    std::int64_t port_to(NodeIndex neighbour) const;
 
     void on_event(const Event& e) override;
 
@@ -63,12 +64,14 @@ protected:
     bool down_ = false;
 
 private:
-    void start_hop(std::uint16_t port, std::uint32_t pid);
+    void start_hop(std::uint32_t port, std::uint32_t pid);
     void on_tx_done(const Event& e);
     void on_arrive(std::uint32_t pid);
-    void take_port_down(std::uint16_t port);
+    void take_port_down(std::uint32_t port);
 
     std::vector<net::Port> ports_;
+    /// (neighbour, port) sorted by neighbour: O(log n) lookup on routers with many phones.
+    std::vector<std::pair<NodeIndex, std::uint32_t>> port_of_;
 };
 
 }  // namespace sim::model

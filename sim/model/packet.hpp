@@ -14,7 +14,7 @@ namespace sim::model {
 using net::NodeIndex;
 
 struct Packet {
-    enum class Kind : std::uint8_t { Data, Ack, Busy };
+    enum class Kind : std::uint8_t { Data, Ack, Busy, Datagram };
     Kind kind = Kind::Data;
     std::uint8_t leg = 0;          ///< 0: sender device -> server, 1: server -> recipient device
     bool hop_is_access = false;    ///< the current hop touches a phone

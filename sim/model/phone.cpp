@@ -21,6 +21,22 @@ Phone::Phone(NodeIndex id, World& world)
 
 void Phone::schedule_traffic() {
     const ModelSpec& spec = world_.spec;
+    for (std::size_t i = 0; i < spec.datagrams.size(); ++i) {
+        const DatagramSpec& d = spec.datagrams[i];
+        if (d.from != id()) continue;
+        Duration first{0};
+        if (d.pattern == DatagramSpec::Pattern::Poisson) {
+            first = Duration{
+                std::llround(-std::log(traffic_rng_.uniform01_open0()) / d.rate_per_s * 1e9)};
+        } else if (d.random_phase) {
+            const Duration phase{std::llround(traffic_rng_.uniform01() / d.rate_per_s * 1e9)};
+            datagram_phase_[static_cast<std::uint32_t>(i)] = phase;
+            first = phase;
+        }
+        if (d.start + first < d.stop)
+            send(id(), d.start + first - kTimeZero, ev::DatagramNext, 0,
+                 static_cast<std::uint32_t>(i));
+    }
     if (user_ == kNoUser || spec.users[user_].devices.front() != id())
         return;  // only the primary device sends
     for (std::size_t i = 0; i < spec.messages.size(); ++i) {
@@ -84,6 +100,9 @@ void Phone::on_model_event(const Event& e) {
             start_upload(message, node.mapped().first, node.mapped().second);
             return;
         }
+        case ev::DatagramNext:
+            send_datagram(e.slot, e.payload);
+            return;
         case ev::DeviceStep:
             device_step(static_cast<std::uint32_t>(e.payload), e.slot);
             return;
@@ -102,6 +121,40 @@ void Phone::on_model_event(const Event& e) {
         default:
             Endpoint::on_model_event(e);
     }
+}
+
+void Phone::send_datagram(std::uint32_t source, std::uint64_t sent_so_far) {
+    const DatagramSpec& d = world_.spec.datagrams[source];
+    const std::uint32_t pid = world_.packets.make();
+    Packet& p = world_.packets[pid];
+    p.kind = Packet::Kind::Datagram;
+    p.src = id();
+    p.dst = d.to;
+    p.message = source;
+    p.seq = static_cast<std::uint32_t>(sent_so_far);
+    p.bytes =
+        static_cast<std::uint32_t>(std::clamp(std::round(d.size.sample(traffic_rng_)), 1.0, 4e9));
+    p.sent = p.first_sent = p.leg_start = now();
+    p.path.push_back(id());
+    ++world_.datagrams.sent;
+    ++world_.counters.sent;
+    transmit(pid);
+
+    const std::uint64_t n = sent_so_far + 1;
+    if (n >= d.count) return;
+    Time next;
+    if (d.pattern == DatagramSpec::Pattern::Poisson) {
+        next =
+            now() +
+            Duration{std::llround(-std::log(traffic_rng_.uniform01_open0()) / d.rate_per_s * 1e9)};
+    } else {
+        // The n-th datagram at start + phase + n / rate exactly: no drift from rounding.
+        const auto it = datagram_phase_.find(source);
+        const Duration phase = it == datagram_phase_.end() ? Duration{0} : it->second;
+        next =
+            d.start + phase + Duration{std::llround(static_cast<double>(n) * 1e9 / d.rate_per_s)};
+    }
+    if (next < d.stop) send(id(), next - now(), ev::DatagramNext, n, source);
 }
 
 void Phone::compose(UserIndex to, Content content, std::uint64_t size_bytes) {

@@ -28,12 +28,15 @@ protected:
 private:
     void compose(UserIndex to, Content content, std::uint64_t size_bytes);
     void start_upload(std::uint32_t message, Time leg_start, std::uint32_t generation);
+    void send_datagram(std::uint32_t source, std::uint64_t sent_so_far);
     void device_step(std::uint32_t message, std::uint16_t step);
 
     UserIndex user_;
     Rng traffic_rng_;
     Rng processing_rng_;
     Rng reading_rng_;
+    /// Random phase of each CBR datagram source of this phone (ns), by source index.
+    std::unordered_map<std::uint32_t, Duration> datagram_phase_;
     /// Messages refused by a busy server: their first leg start and next generation.
     std::unordered_map<std::uint32_t, std::pair<Time, std::uint32_t>> busy_retry_;
 };

@@ -92,18 +92,18 @@ public:
 
     /// Faults and presence become port and node events, scheduled by their targets.
     void schedule_faults(const std::vector<std::unique_ptr<Node>>& nodes, Scheduler& sched) {
-        auto at = [&](NodeIndex target, Time t, EventKind kind, std::uint16_t slot) {
+        auto at = [&](NodeIndex target, Time t, EventKind kind, std::uint32_t slot) {
             sched.schedule(Event{
-                .when = t, .seq = 0, .src = target, .dst = target, .kind = kind, .slot = slot});
+                .when = t, .seq = 0, .src = target, .dst = target, .slot = slot, .kind = kind});
         };
         auto link_events = [&](NodeIndex a, NodeIndex b, Time down, Time up) {
-            const int pa = nodes[a]->port_to(b);
-            const int pb = nodes[b]->port_to(a);
+            const std::int64_t pa = nodes[a]->port_to(b);
+            const std::int64_t pb = nodes[b]->port_to(a);
             MSGSIM_CHECK(pa >= 0 && pb >= 0, "fault on a link that does not exist");
-            at(a, down, ev::PortDown, static_cast<std::uint16_t>(pa));
-            at(b, down, ev::PortDown, static_cast<std::uint16_t>(pb));
-            at(a, up, ev::PortUp, static_cast<std::uint16_t>(pa));
-            at(b, up, ev::PortUp, static_cast<std::uint16_t>(pb));
+            at(a, down, ev::PortDown, static_cast<std::uint32_t>(pa));
+            at(b, down, ev::PortDown, static_cast<std::uint32_t>(pb));
+            at(a, up, ev::PortUp, static_cast<std::uint32_t>(pa));
+            at(b, up, ev::PortUp, static_cast<std::uint32_t>(pb));
         };
         for (const FaultSpec& f : spec_.faults) {
             if (f.link) {
@@ -183,6 +183,7 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
     r.events = sched.events_executed();
     r.fingerprint = sched.fingerprint();
     r.packets = world->counters;
+    r.datagrams = std::move(world->datagrams);
     r.server_of = world->server_of;
     for (const net::LinkSpec& l : spec.links) {
         for (const auto& [from, to] : {std::pair{l.a, l.b}, std::pair{l.b, l.a}}) {

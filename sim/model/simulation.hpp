@@ -55,6 +55,7 @@ struct RunResult {
     bool interrupted = false;  ///< stopped early on request (Ctrl-C)
     Journal journal;
     PacketCounters packets;
+    DatagramCounters datagrams;
     DeliveryCounts deliveries;
     std::vector<LinkReport> links;  ///< two per link: a->b then b->a
     std::vector<ServerReport> servers;

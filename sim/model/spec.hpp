@@ -106,6 +106,21 @@ struct PoissonSpec {
     Time stop = kTimeMax;
 };
 
+/// Network-layer datagrams ("layer": "network"): routed device to device with no server,
+/// no transport and no app stages, for raw network experiments.
+struct DatagramSpec {
+    enum class Pattern : std::uint8_t { Cbr, Poisson };
+    NodeIndex from = net::kNoNode;
+    NodeIndex to = net::kNoNode;
+    Pattern pattern = Pattern::Cbr;
+    double rate_per_s = 0;
+    Distribution size;  ///< bytes on the wire
+    Time start = kTimeZero;
+    Time stop = kTimeMax;
+    std::uint64_t count = UINT64_MAX;  ///< at most this many
+    bool random_phase = false;         ///< CBR: the first one at start + U(0, 1/rate)
+};
+
 struct FaultSpec {
     Time at;
     Duration down_for{0};
@@ -134,6 +149,7 @@ struct ModelSpec {
     RoutingSpec routing;
     std::vector<MessageSpec> messages;
     std::vector<PoissonSpec> poisson;
+    std::vector<DatagramSpec> datagrams;
     std::vector<FaultSpec> faults;
     TraceLevel trace = TraceLevel::Messages;
     std::vector<Expectation> expect;

@@ -27,6 +27,14 @@ struct PacketCounters {
     std::uint64_t server_busy = 0;         ///< messages refused by a full server queue
 };
 
+/// Network-layer datagrams ("layer": "network"): counts and one-way delays.
+struct DatagramCounters {
+    std::uint64_t sent = 0;
+    std::uint64_t delivered = 0;
+    std::uint64_t dropped = 0;
+    std::vector<Duration> delays;  ///< of delivered datagrams, in arrival order
+};
+
 /// Receives every packet hop when the run traces packets (--trace packets).
 class PacketObserver {
 public:
@@ -50,6 +58,7 @@ struct World {
     PacketPool packets;
     Journal journal;
     PacketCounters counters;
+    DatagramCounters datagrams;
     PacketObserver* observer = nullptr;
     std::vector<NodeIndex> access_router;  ///< phones: the router their access link reaches
     std::vector<NodeIndex> server_of;      ///< phones: their server (server_selection)

@@ -169,6 +169,7 @@ private:
     void read_traffic(const ObjectReader& top);
     void read_message(const json& value, const std::string& path);
     void read_poisson(const json& value, const std::string& path);
+    void read_datagrams(const json& value, const std::string& path);
     void read_faults(const ObjectReader& top);
     void read_output(const ObjectReader& top);
     void read_expect(const ObjectReader& top);
@@ -718,7 +719,9 @@ void Loader::read_traffic(const ObjectReader& top) {
     const auto& entries = array_at(*all, "/traffic");
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const std::string path = child_path("/traffic", i);
-        if (entries[i].is_object() && entries[i].contains("pattern")) {
+        if (entries[i].is_object() && entries[i].contains("layer")) {
+            read_datagrams(entries[i], path);
+        } else if (entries[i].is_object() && entries[i].contains("pattern")) {
             read_poisson(entries[i], path);
         } else {
             read_message(entries[i], path);
@@ -797,6 +800,42 @@ void Loader::read_poisson(const json& value, const std::string& path) {
     p.stop = r.get_or("stop", parse_instant, p.stop);
     if (p.stop <= p.start) r.fail("stop", "\"stop\" must be after \"start\"");
     spec_.poisson.push_back(std::move(p));
+}
+
+void Loader::read_datagrams(const json& value, const std::string& path) {
+    const ObjectReader r(value, path,
+                         {"layer", "pattern", "from", "to", "rate", "size", "start", "stop",
+                          "count", "phase", "description", "comment"});
+    r.notes();
+    r.get("layer", choice_of({"network"}, "traffic layer"));
+    model::DatagramSpec d;
+    const std::string pattern =
+        r.get_or("pattern", choice_of({"cbr", "poisson"}, "datagram pattern"), std::string("cbr"));
+    d.pattern = pattern == "cbr" ? model::DatagramSpec::Pattern::Cbr
+                                 : model::DatagramSpec::Pattern::Poisson;
+    d.from = phone_ref(r.required("from"), r.path("from"));
+    d.to = phone_ref(r.required("to"), r.path("to"));
+    if (d.from == d.to) r.fail("to", "a device does not send datagrams to itself");
+    d.rate_per_s = r.get("rate", parse_rate);
+    if (!(d.rate_per_s > 0)) r.fail("rate", "the rate must be positive");
+    d.size = r.get("size", parse_random_size);
+    d.start = r.get_or("start", parse_instant, d.start);
+    d.stop = r.get_or("stop", parse_instant, d.stop);
+    if (d.stop <= d.start) r.fail("stop", "\"stop\" must be after \"start\"");
+    if (const json* count = r.find("count")) {
+        if (!count->is_number_unsigned() || count->get<std::uint64_t>() == 0) {
+            r.fail("count", "expected a positive whole number, got " + describe(*count));
+        }
+        d.count = count->get<std::uint64_t>();
+    }
+    if (const json* phase = r.find("phase")) {
+        if (*phase != "random") r.fail("phase", "expected \"random\", got " + describe(*phase));
+        if (d.pattern != model::DatagramSpec::Pattern::Cbr) {
+            r.fail("phase", "a random phase applies to \"cbr\" only");
+        }
+        d.random_phase = true;
+    }
+    spec_.datagrams.push_back(std::move(d));
 }
 
 void Loader::read_faults(const ObjectReader& top) {

@@ -121,3 +121,30 @@ TEST(Determinism, SameSeedGivesByteIdenticalTraceAndOtherSeedADifferentOne) {
     EXPECT_EQ(sa, sb);
     EXPECT_NE(sa["fingerprint"], read_json(c / "summary.json")["fingerprint"]);
 }
+
+// Network-layer datagrams: no server, no acks; each 200 B datagram takes the sum of the
+// three links' latency + serialization: (1 ms + 16 us) + (5 ms + 160 us) + (1 ms + 16 us).
+TEST(Datagrams, ConstantBitRateDatagramsArriveAfterTheExactPathDelay) {
+    const auto [summary, trace] = run_scenario("datagrams.json");
+    const auto& d = summary["datagrams"];
+    EXPECT_EQ(d["sent"], 150);  // "count": 150 at 100/s within 2 s
+    EXPECT_EQ(d["delivered"], 150);
+    EXPECT_EQ(d["dropped"], 0);
+    EXPECT_DOUBLE_EQ(d["delay_ms"]["max"].get<double>(), 7.192);
+    EXPECT_DOUBLE_EQ(d["delay_ms"]["mean"].get<double>(), 7.192);
+    EXPECT_EQ(summary["packets"]["sent"], 150);  // and not one ack
+    EXPECT_EQ(summary["messages"]["sent"], 0);
+}
+
+// At 100 Mbit/s of 200 B datagrams into a 10 Mbit/s link with a 10-packet queue, most are
+// dropped at the bottleneck: sent = delivered + dropped once all have drained.
+TEST(Datagrams, OverloadedBottleneckDropsAndCountsEveryDatagram) {
+    const auto [summary, trace] = run_scenario(
+        "datagrams.json",
+        "--set traffic.0.rate=60000/s --set traffic.0.count=6000 --set links.1.queue=10pkt");
+    const auto& d = summary["datagrams"];
+    EXPECT_EQ(d["sent"], 6000);
+    EXPECT_GT(d["dropped"].get<int>(), 0);
+    EXPECT_EQ(d["sent"].get<int>(), d["delivered"].get<int>() + d["dropped"].get<int>());
+    EXPECT_EQ(d["dropped"], summary["packets"]["dropped"]["queue_full"]);
+}
