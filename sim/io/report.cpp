@@ -159,6 +159,21 @@ json make_summary(const model::ModelSpec& spec, const model::RunResult& r) {
                            {"expired", st.expired}});
     }
     s["servers"] = std::move(servers);
+    json updates = json::array();
+    for (const model::RouteUpdate& u : r.route_updates) {
+        json changes = json::array();
+        for (const auto& [dir, before, after] : u.changes) {
+            const net::LinkSpec& l = spec.links[dir / 2];
+            const bool forward = dir % 2 == 0;
+            changes.push_back({{"from", node_id(spec, forward ? l.a : l.b)},
+                               {"to", node_id(spec, forward ? l.b : l.a)},
+                               {"old_cost", before},
+                               {"new_cost", after}});
+        }
+        updates.push_back(
+            {{"at_ms", to_ms(u.at)}, {"reason", u.reason}, {"changes", std::move(changes)}});
+    }
+    s["routing"] = {{"updates", r.route_updates.size()}, {"changes", std::move(updates)}};
     return s;
 }
 

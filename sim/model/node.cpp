@@ -55,8 +55,30 @@ void Node::on_event(const Event& e) {
             for (auto& p : ports_)
                 p.go_up();
             return;
+        case ev::ReportTick:
+            send_reports();
+            send(id(), world_.spec.routing.update_interval, ev::ReportTick);
+            return;
         default:
             on_model_event(e);
+    }
+}
+
+void Node::enable_reports(EntityId controller, std::vector<std::uint32_t> directions) {
+    controller_ = controller;
+    reporting_ = true;
+    port_direction_ = std::move(directions);
+}
+
+void Node::send_reports() {
+    if (!world_.routing().policy().adaptive()) return;
+    for (std::size_t i = 0; i < ports_.size(); ++i) {
+        const net::Port& port = ports_[i];
+        if (world_.is_phone(port.peer())) continue;  // access ports never carry transit
+        // The wait a packet joining the queue now would see.
+        const Duration backlog = transmission_time(port.queued_bytes(), port.bandwidth_bps());
+        send(controller_, kControlDelay, ev::LinkReport,
+             static_cast<std::uint64_t>(backlog.count()), port_direction_[i]);
     }
 }
 
@@ -77,6 +99,13 @@ void Node::discard(std::uint32_t pid, PacketObserver::What why) {
     world_.packets.release(pid);
 }
 
+namespace {
+/// A flow is a pair of transport endpoints: ECMP keeps it on one path.
+std::uint64_t flow_of(const Packet& p) {
+    return (std::uint64_t{p.src} << 32) | p.dst;
+}
+}  // namespace
+
 void Node::transmit(std::uint32_t pid) {
     const Packet& p = world_.packets[pid];
     NodeIndex hop = net::kNoNode;
@@ -85,9 +114,9 @@ void Node::transmit(std::uint32_t pid) {
     } else if (world_.is_phone(p.dst)) {
         // Phones are leaves: route to their access router, then take the last hop.
         const NodeIndex router = world_.access_router[p.dst];
-        hop = router == id() ? p.dst : world_.routing.next_hop(id(), router);
+        hop = router == id() ? p.dst : world_.routing().next_hop(id(), router, flow_of(p));
     } else {
-        hop = world_.routing.next_hop(id(), p.dst);
+        hop = world_.routing().next_hop(id(), p.dst, flow_of(p));
     }
     const std::int64_t port = hop == net::kNoNode ? -1 : port_to(hop);
     if (port < 0) {

@@ -31,8 +31,17 @@ enum : EventKind {
     Reconnect,     ///< server: payload = device
     BusyRetry,     ///< phone: payload = message
     DatagramNext,  ///< phone: slot = datagram source, payload = its count so far
+    ReportTick,    ///< node: time to report port delays (and server load) to the controller
+    LinkReport,    ///< controller: slot = link direction, payload = queueing delay in ns
+    LoadReport,    ///< controller: slot = server, payload = messages queued or in service
+    RouteTick,     ///< controller: recompute adaptive routes
+    FaultChange,   ///< controller: slot = fault, payload = 1 detected down, 0 detected up
 };
+
 }  // namespace ev
+
+/// Reports travel to the route computation with this delay (a control-plane hop).
+inline constexpr Duration kControlDelay = std::chrono::milliseconds(1);
 
 /// The name of a model event kind, for event traces.
 const char* event_name(EventKind kind);
@@ -44,6 +53,9 @@ public:
     /// Adds the sending side of a link toward `port.peer()`; returns its port index.
     std::uint32_t add_port(net::Port port);
     const std::vector<net::Port>& ports() const { return ports_; }
+    /// Sends periodic reports of the ports' queueing delays (toward routers and servers) to
+    /// the routing controller; `directions[p]` is port p's link direction index.
+    void enable_reports(EntityId controller, std::vector<std::uint32_t> directions);
     /// Port index toward a neighbour, or -1.
     std::int64_t port_to(NodeIndex neighbour) const;
 
@@ -57,6 +69,11 @@ protected:
     virtual void receive(std::uint32_t pid);
     /// Events other than the ones Node handles.
     virtual void on_model_event(const Event& e);
+    /// Sends this node's periodic reports; servers add their load.
+    virtual void send_reports();
+    EntityId controller_ = 0;
+    bool reporting_ = false;
+
     /// Discards a packet, reporting it to the observer.
     void discard(std::uint32_t pid, PacketObserver::What why);
 
@@ -72,6 +89,7 @@ private:
     std::vector<net::Port> ports_;
     /// (neighbour, port) sorted by neighbour: O(log n) lookup on routers with many phones.
     std::vector<std::pair<NodeIndex, std::uint32_t>> port_of_;
+    std::vector<std::uint32_t> port_direction_;
 };
 
 }  // namespace sim::model

@@ -173,7 +173,7 @@ void Phone::compose(UserIndex to, Content content, std::uint64_t size_bytes) {
     const std::uint64_t payload = proto.mtu - proto.header;
     m.packets = static_cast<std::uint32_t>(
         std::max<std::uint64_t>(1, (m.wire_bytes + payload - 1) / payload));
-    m.server = world_.server_of[id()];
+    m.server = choose_server();
     m.uplink[Stage::Encode] = proto.processing.encode.sample_duration(processing_rng_);
     m.uplink[Stage::Compress] = proto.processing.compress.sample_duration(processing_rng_);
     m.uplink[Stage::Encrypt] = proto.processing.encrypt.sample_duration(processing_rng_);
@@ -187,6 +187,26 @@ void Phone::compose(UserIndex to, Content content, std::uint64_t size_bytes) {
     const std::uint32_t index = world_.journal.add(std::move(m));
     fingerprint(index);
     send(id(), sender_work, ev::SendReady, index);
+}
+
+NodeIndex Phone::choose_server() {
+    if (world_.spec.routing.server_selection != "least-loaded") return world_.server_of[id()];
+    // The least loaded server by the latest reports; equal loads go to the nearer one.
+    NodeIndex best = world_.server_of[id()];
+    std::pair<std::uint64_t, Duration> best_key{UINT64_MAX, Duration::max()};
+    const NodeIndex router = world_.access_router[id()];
+    for (NodeIndex s = 0; s < world_.spec.nodes.size(); ++s) {
+        if (world_.spec.nodes[s].kind != net::NodeKind::Server) continue;
+        const auto d = s == router ? std::optional<Duration>{Duration{0}}
+                                   : world_.routing().least_latency(router, s);
+        if (!d) continue;
+        const std::pair<std::uint64_t, Duration> key{world_.server_load[s], *d};
+        if (key < best_key) {
+            best_key = key;
+            best = s;
+        }
+    }
+    return best;
 }
 
 void Phone::start_upload(std::uint32_t message, Time leg_start, std::uint32_t generation) {

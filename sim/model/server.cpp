@@ -162,6 +162,13 @@ void Server::on_peer_unreachable(std::uint32_t message, NodeIndex peer, Time leg
     store(message, peer);
 }
 
+void Server::send_reports() {
+    if (world_.spec.routing.server_selection == "least-loaded") {
+        send(controller_, kControlDelay, ev::LoadReport, queue_.size() + busy_workers_, id());
+    }
+    Node::send_reports();
+}
+
 void Server::on_retransmission(std::uint32_t message, NodeIndex peer) {
     ++world_.journal.delivery(message, peer).retransmissions;
 }

@@ -37,6 +37,7 @@ protected:
     void on_peer_unreachable(std::uint32_t message, NodeIndex peer, Time leg_start) override;
     void on_message(std::uint32_t pid) override;
     void on_retransmission(std::uint32_t message, NodeIndex peer) override;
+    void send_reports() override;
 
 private:
     struct Job {

@@ -6,6 +6,7 @@
 #include "sim/core/check.hpp"
 #include "sim/core/scheduler.hpp"
 #include "sim/model/phone.hpp"
+#include "sim/model/routing_controller.hpp"
 
 namespace sim::model {
 
@@ -25,11 +26,40 @@ public:
 
     std::unique_ptr<World> make_world() {
         check_supported(spec_);
-        auto policy = net::make_routing_policy(spec_.routing.policy);
-        std::vector<net::NodeKind> kinds;
+        policy_ = net::make_routing_policy(spec_.routing.policy);
         for (const NodeSpec& n : spec_.nodes)
-            kinds.push_back(n.kind);
-        return std::make_unique<World>(spec_, net::Routing(kinds, spec_.links, std::move(policy)));
+            kinds_.push_back(n.kind);
+        return std::make_unique<World>(
+            spec_, std::make_shared<net::Routing>(kinds_, spec_.links, policy_,
+                                                  net::LinkState::all_up(spec_.links.size())));
+    }
+
+    /// The control plane, when routes or server choice change during the run.
+    std::unique_ptr<RoutingController> make_controller(World& w, Scheduler& sched,
+                                                       std::vector<std::unique_ptr<Node>>& nodes) {
+        const bool least_loaded = spec_.routing.server_selection == "least-loaded";
+        if (!policy_->adaptive() && spec_.faults.empty() && !least_loaded) return nullptr;
+        auto c = std::make_unique<RoutingController>(static_cast<EntityId>(nodes.size()), w, kinds_,
+                                                     policy_);
+        sched.add(*c);
+        c->schedule(sched);
+        if (!policy_->adaptive() && !least_loaded) return c;
+        // Routers and servers report every update_interval (from time 0).
+        std::vector<std::vector<std::uint32_t>> directions(nodes.size());
+        for (std::uint32_t i = 0; i < spec_.links.size(); ++i) {
+            directions[spec_.links[i].a].push_back(2 * i);
+            directions[spec_.links[i].b].push_back(2 * i + 1);
+        }
+        for (auto& n : nodes) {
+            if (w.is_phone(n->id())) continue;
+            n->enable_reports(c->id(), std::move(directions[n->id()]));
+            sched.schedule(Event{.when = kTimeZero,
+                                 .seq = 0,
+                                 .src = n->id(),
+                                 .dst = n->id(),
+                                 .kind = ev::ReportTick});
+        }
+        return c;
     }
 
     void choose_servers(World& w) {
@@ -50,7 +80,7 @@ public:
             std::optional<Duration> best;
             for (NodeIndex s : servers) {
                 const auto d = router == s ? std::optional<Duration>{Duration{0}}
-                                           : w.routing.least_latency(router, s);
+                                           : w.routing().least_latency(router, s);
                 if (d && (!best || *d < *best)) {
                     best = d;
                     w.server_of[i] = s;
@@ -60,6 +90,15 @@ public:
                 throw UnsupportedError(
                     "/nodes/" + std::to_string(i),
                     "phone \"" + spec_.nodes[i].id + "\" cannot reach any server");
+            }
+        }
+        if (spec_.routing.server_selection == "home") {
+            // A user is homed on the server nearest to their first device; all their devices
+            // use it, wherever they are.
+            for (const UserSpec& u : spec_.users) {
+                const NodeIndex home = w.server_of[u.devices.front()];
+                for (NodeIndex d : u.devices)
+                    w.server_of[d] = home;
             }
         }
     }
@@ -124,6 +163,8 @@ public:
 
 private:
     const ModelSpec& spec_;
+    std::shared_ptr<const net::RoutingPolicy> policy_;
+    std::vector<net::NodeKind> kinds_;
 };
 
 }  // namespace
@@ -143,11 +184,6 @@ void check_supported(const ModelSpec& spec) {
                                    "goes away with \"presence\" instead");
         }
     }
-    if (spec.routing.server_selection != "nearest") {
-        throw UnsupportedError("/routing/server_selection",
-                               "server selection \"" + spec.routing.server_selection +
-                                   "\" is not implemented in this build yet (available: nearest)");
-    }
 }
 
 RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
@@ -159,6 +195,7 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
     Scheduler sched;
     auto nodes = builder.make_nodes(*world, sched);
     builder.schedule_faults(nodes, sched);
+    const auto controller = builder.make_controller(*world, sched, nodes);
     for (auto& n : nodes) {
         if (auto* phone = dynamic_cast<Phone*>(n.get())) phone->schedule_traffic();
     }
@@ -185,6 +222,7 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
     r.packets = world->counters;
     r.datagrams = std::move(world->datagrams);
     r.server_of = world->server_of;
+    r.route_updates = std::move(world->route_updates);
     for (const net::LinkSpec& l : spec.links) {
         for (const auto& [from, to] : {std::pair{l.a, l.b}, std::pair{l.b, l.a}}) {
             const net::Port& port =

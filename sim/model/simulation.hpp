@@ -60,6 +60,7 @@ struct RunResult {
     std::vector<LinkReport> links;  ///< two per link: a->b then b->a
     std::vector<ServerReport> servers;
     std::vector<NodeIndex> server_of;  ///< per node: phones' chosen server
+    std::vector<RouteUpdate> route_updates;
 };
 
 struct RunHooks {

@@ -84,6 +84,8 @@ struct RoutingSpec {
     std::string policy = "shortest-path";
     std::string server_selection = "nearest";
     Duration update_interval = std::chrono::milliseconds(100);
+    /// How long after a link or node fails (or recovers) routing reacts.
+    Duration detection_delay = std::chrono::milliseconds(100);
 };
 
 /// One explicit message.

@@ -2,12 +2,13 @@
 
 namespace sim::model {
 
-World::World(const ModelSpec& s, net::Routing r)
+World::World(const ModelSpec& s, std::shared_ptr<net::Routing> r)
     : spec(s),
-      routing(std::move(r)),
+      server_load(s.nodes.size(), 0),
       access_router(s.nodes.size(), net::kNoNode),
       server_of(s.nodes.size(), net::kNoNode),
-      offline(s.nodes.size()) {
+      offline(s.nodes.size()),
+      routing_(std::move(r)) {
     for (const PresenceSpec& p : s.presence)
         offline[p.device] = p.offline;
 }

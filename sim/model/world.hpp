@@ -4,6 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -50,11 +53,25 @@ public:
     virtual void on_packet(Time t, What what, NodeIndex at, NodeIndex next, const Packet& p) = 0;
 };
 
+/// One published routing change, for summary.json and explain.
+struct RouteUpdate {
+    Time at;
+    std::string reason;  ///< e.g. "link r1-r2 down", "queueing delays changed"
+    /// Link directions whose cost changed: (direction index, old cost, new cost); cost -1
+    /// means down.
+    std::vector<std::tuple<std::uint32_t, std::int64_t, std::int64_t>> changes;
+};
+
 struct World {
-    World(const ModelSpec& s, net::Routing r);
+    World(const ModelSpec& s, std::shared_ptr<net::Routing> r);
 
     const ModelSpec& spec;
-    net::Routing routing;
+    /// The routing snapshot in force; replaced (never edited) when routes change.
+    net::Routing& routing() { return *routing_; }
+    void publish(std::shared_ptr<net::Routing> r) { routing_ = std::move(r); }
+    std::vector<RouteUpdate> route_updates;
+    /// Latest published load of each server (queued + in service), for least-loaded.
+    std::vector<std::uint64_t> server_load;
     PacketPool packets;
     Journal journal;
     PacketCounters counters;
@@ -68,6 +85,9 @@ struct World {
     bool online(NodeIndex device, Time t) const;
     /// The first instant >= t at which `device` is online.
     Time next_online(NodeIndex device, Time t) const;
+
+private:
+    std::shared_ptr<net::Routing> routing_;
 };
 
 }  // namespace sim::model

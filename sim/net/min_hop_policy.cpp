@@ -2,7 +2,7 @@
 
 namespace sim::net {
 
-std::int64_t MinHopPolicy::link_cost(const LinkSpec& link) const {
+std::int64_t MinHopPolicy::link_cost(const LinkSpec& link, Duration /*queue_delay*/) const {
     // One hop outweighs any plausible path latency (2^40 ns is about 18 minutes), so hop
     // count decides and latency only breaks ties.
     constexpr std::int64_t kHop = std::int64_t{1} << 40;

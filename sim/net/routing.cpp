@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "sim/core/check.hpp"
+#include "sim/core/scheduler.hpp"
 
 namespace sim::net {
 
@@ -30,26 +31,46 @@ struct RecordRelaxedEdge : boost::base_visitor<RecordRelaxedEdge<G>> {
 
 struct Routing::Graph {
     struct EdgeData {
-        std::int64_t cost = 0;     ///< policy cost
-        std::int64_t latency = 0;  ///< propagation latency, ns
+        std::int64_t cost = 0;     ///< policy cost of the original direction
+        std::int64_t latency = 0;  ///< its propagation latency, ns
     };
-    using Type = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS,
+    // Edges are reversed (v -> u for a direction u -> v): Dijkstra from a destination then
+    // gives every node's cost *to* it, with per-direction costs (queues differ by direction).
+    using Type = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS,
                                        boost::no_property, EdgeData>;
+    explicit Graph(std::size_t nodes) : g(nodes) {}
     Type g;
 };
 
 Routing::Routing(std::vector<NodeKind> kinds, std::vector<LinkSpec> links,
-                 std::unique_ptr<RoutingPolicy> policy)
+                 std::shared_ptr<const RoutingPolicy> policy, LinkState state)
     : kinds_(std::move(kinds)),
       links_(std::move(links)),
       policy_(std::move(policy)),
-      graph_(std::make_unique<Graph>()) {
+      state_(std::move(state)),
+      out_(kinds_.size()),
+      graph_(std::make_unique<Graph>(kinds_.size())) {
     MSGSIM_CHECK(policy_ != nullptr, "routing needs a policy");
-    graph_->g = Graph::Type(kinds_.size());
-    for (const LinkSpec& l : links_) {
+    MSGSIM_CHECK(
+        state_.up.size() == 2 * links_.size() && state_.queue_delay.size() == 2 * links_.size(),
+        "link state does not match the links");
+    for (std::size_t i = 0; i < links_.size(); ++i) {
+        const LinkSpec& l = links_[i];
         if (kinds_[l.a] == NodeKind::Phone || kinds_[l.b] == NodeKind::Phone) continue;
-        boost::add_edge(l.a, l.b, Graph::EdgeData{policy_->link_cost(l), l.latency.count()},
-                        graph_->g);
+        for (int dir = 0; dir < 2; ++dir) {
+            const std::size_t d = 2 * i + static_cast<std::size_t>(dir);
+            if (!state_.up[d]) continue;
+            const NodeIndex u = dir == 0 ? l.a : l.b;
+            const NodeIndex v = dir == 0 ? l.b : l.a;
+            const std::int64_t cost = policy_->link_cost(l, state_.queue_delay[d]);
+            MSGSIM_CHECK(cost >= 0, "negative link cost");
+            out_[u].push_back(OutEdge{v, cost, l.latency.count()});
+            boost::add_edge(v, u, Graph::EdgeData{cost, l.latency.count()}, graph_->g);
+        }
+    }
+    for (auto& edges : out_) {
+        std::sort(edges.begin(), edges.end(),
+                  [](const OutEdge& a, const OutEdge& b) { return a.to < b.to; });
     }
 }
 
@@ -65,43 +86,61 @@ const Routing::Table& Routing::table(NodeIndex dest, bool by_latency) {
     const auto& g = graph_->g;
     const std::size_t n = boost::num_vertices(g);
     constexpr std::int64_t kInf = std::numeric_limits<std::int64_t>::max();
-    Table t;
-    t.next.assign(n, kNoNode);
-    t.cost.assign(n, kInf);
-    t.latency.assign(n, -1);
+    std::vector<std::int64_t> dist(n, kInf);
     std::vector<EdgeDesc> via(n);
     std::vector<char> has_via(n, 0);
-
-    // Dijkstra from the destination over an undirected graph: a vertex's predecessor on
-    // its shortest path from `dest` is its next hop toward `dest`.
     RecordRelaxedEdge<Graph::Type> rec{{}, &via, &has_via};
     auto weight = by_latency ? boost::get(&Graph::EdgeData::latency, g)
                              : boost::get(&Graph::EdgeData::cost, g);
     boost::dijkstra_shortest_paths(g, static_cast<Vertex>(dest),
                                    boost::weight_map(weight)
                                        .distance_map(boost::make_iterator_property_map(
-                                           t.cost.begin(), boost::get(boost::vertex_index, g)))
+                                           dist.begin(), boost::get(boost::vertex_index, g)))
                                        .distance_inf(kInf)
                                        .visitor(boost::make_dijkstra_visitor(rec)));
 
-    // Walk vertices in order of cost so each one's successor already has its latency.
+    Table t;
+    t.next.assign(n, kNoNode);
+    t.cost.assign(n, -1);
+    t.latency.assign(n, -1);
+    // Walk vertices by cost so each one's next hop already has its latency.
     std::vector<Vertex> order(n);
     std::iota(order.begin(), order.end(), Vertex{0});
     std::stable_sort(order.begin(), order.end(),
-                     [&](Vertex a, Vertex b) { return t.cost[a] < t.cost[b]; });
+                     [&](Vertex a, Vertex b) { return dist[a] < dist[b]; });
+    t.cost[dest] = 0;
     t.latency[dest] = 0;
     for (Vertex v : order) {
-        if (v == dest || !has_via[v] || t.cost[v] == kInf) continue;
-        const EdgeDesc e = via[v];
-        const Vertex u = boost::source(e, g) == v ? boost::target(e, g) : boost::source(e, g);
-        t.next[v] = static_cast<NodeIndex>(u);
+        if (v == dest || !has_via[v] || dist[v] == kInf) continue;
+        const EdgeDesc e = via[v];  // reversed edge u -> v: the direction v -> u
+        const auto u = static_cast<NodeIndex>(boost::source(e, g));
+        t.next[v] = u;
+        t.cost[v] = dist[v];
         t.latency[v] = t.latency[u] + g[e].latency;
     }
     return cache.emplace(dest, std::move(t)).first->second;
 }
 
-NodeIndex Routing::next_hop(NodeIndex at, NodeIndex dest) {
-    return table(dest, false).next[at];
+NodeIndex Routing::next_hop(NodeIndex at, NodeIndex dest, std::uint64_t flow) {
+    const Table& t = table(dest, false);
+    if (!policy_->multipath() || t.cost[at] <= 0) return t.next[at];
+    // All neighbours on a least-cost route; the flow's hash picks one, the same at every
+    // packet, so a flow keeps its path (RFC 2992's hash-threshold idea, modulo form).
+    NodeIndex choices[16];
+    std::size_t k = 0;
+    for (const OutEdge& e : out_[at]) {
+        if (t.cost[e.to] >= 0 && t.cost[e.to] + e.cost == t.cost[at] && k < std::size(choices)) {
+            choices[k++] = e.to;
+        }
+    }
+    if (k <= 1) return t.next[at];
+    return choices[mix64(flow ^ (std::uint64_t{at} << 32)) % k];
+}
+
+std::optional<std::int64_t> Routing::route_cost(NodeIndex from, NodeIndex dest) {
+    const Table& t = table(dest, false);
+    if (t.cost[from] < 0) return std::nullopt;
+    return t.cost[from];
 }
 
 std::optional<Duration> Routing::route_latency(NodeIndex from, NodeIndex dest) {

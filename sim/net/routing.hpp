@@ -1,10 +1,13 @@
 // Routing tables over the infrastructure graph (routers and servers; phones are leaves
-// and never transit). One Dijkstra per destination, computed lazily and cached: the
-// table for destination d gives every node's next hop toward d.
+// and never transit). A Routing is an immutable snapshot of the network's state (which
+// link directions are up, their measured queueing delays); tables are computed from it
+// lazily, one Dijkstra per destination, and cached. Routes change by publishing a new
+// snapshot, never by editing one that packets are using.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -13,23 +16,34 @@
 
 namespace sim::net {
 
+/// State of every link direction (index 2 * link + 0 for from->to, + 1 for to->from).
+struct LinkState {
+    std::vector<char> up;               ///< 1 if the direction carries traffic
+    std::vector<Duration> queue_delay;  ///< measured, smoothed; used by adaptive policies
+    static LinkState all_up(std::size_t links) {
+        return {std::vector<char>(2 * links, 1), std::vector<Duration>(2 * links, Duration{0})};
+    }
+};
+
 class Routing {
 public:
     Routing(std::vector<NodeKind> kinds, std::vector<LinkSpec> links,
-            std::unique_ptr<RoutingPolicy> policy);
+            std::shared_ptr<const RoutingPolicy> policy, LinkState state);
     ~Routing();
     Routing(Routing&&) noexcept;
 
     const RoutingPolicy& policy() const { return *policy_; }
+    const LinkState& state() const { return state_; }
 
     /// Next node from `at` toward infrastructure node `dest`; kNoNode if unreachable or
-    /// at == dest.
-    NodeIndex next_hop(NodeIndex at, NodeIndex dest);
-    /// Sum of propagation latencies along the policy's route from `from` to `dest`;
-    /// nullopt if unreachable.
+    /// at == dest. With a multipath policy, `flow` picks among equal-cost next hops.
+    NodeIndex next_hop(NodeIndex at, NodeIndex dest, std::uint64_t flow = 0);
+    /// The policy's cost from `from` to `dest`; nullopt if unreachable.
+    std::optional<std::int64_t> route_cost(NodeIndex from, NodeIndex dest);
+    /// Sum of propagation latencies along the policy's route; nullopt if unreachable.
     std::optional<Duration> route_latency(NodeIndex from, NodeIndex dest);
-    /// Least propagation latency from `from` to `dest` whatever the policy (for
-    /// nearest-server selection); nullopt if unreachable.
+    /// Least propagation latency from `from` to `dest` over the links that are up, whatever
+    /// the policy (for nearest-server selection); nullopt if unreachable.
     std::optional<Duration> least_latency(NodeIndex from, NodeIndex dest);
 
     /// Number of destination tables computed so far.
@@ -38,16 +52,23 @@ public:
 private:
     struct Table {
         std::vector<NodeIndex> next;        ///< next hop toward the destination
-        std::vector<std::int64_t> cost;     ///< policy cost to the destination
+        std::vector<std::int64_t> cost;     ///< cost to the destination; -1 unreachable
         std::vector<std::int64_t> latency;  ///< latency along that route, ns; -1 unreachable
+    };
+    struct OutEdge {
+        NodeIndex to;
+        std::int64_t cost;
+        std::int64_t latency;
     };
     struct Graph;
     const Table& table(NodeIndex dest, bool by_latency);
 
     std::vector<NodeKind> kinds_;
     std::vector<LinkSpec> links_;
-    std::unique_ptr<RoutingPolicy> policy_;
-    std::unique_ptr<Graph> graph_;
+    std::shared_ptr<const RoutingPolicy> policy_;
+    LinkState state_;
+    std::vector<std::vector<OutEdge>> out_;  ///< per node, infrastructure directions that are up
+    std::unique_ptr<Graph> graph_;           ///< reversed edges, for Dijkstra from a destination
     std::unordered_map<NodeIndex, Table> tables_;
     std::unordered_map<NodeIndex, Table> latency_tables_;
 };

@@ -18,6 +18,8 @@ std::unique_ptr<RoutingPolicy> make() {
 constexpr std::pair<std::string_view, Factory> kPolicies[] = {
     {"shortest-path", &make<ShortestPathPolicy>},
     {"min-hop", &make<MinHopPolicy>},
+    {"ecmp", &make<EcmpPolicy>},
+    {"congestion-aware", &make<CongestionAwarePolicy>},
 };
 
 }  // namespace

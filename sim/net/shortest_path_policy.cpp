@@ -2,7 +2,7 @@
 
 namespace sim::net {
 
-std::int64_t ShortestPathPolicy::link_cost(const LinkSpec& link) const {
+std::int64_t ShortestPathPolicy::link_cost(const LinkSpec& link, Duration /*queue_delay*/) const {
     return link.latency.count();
 }
 

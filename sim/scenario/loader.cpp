@@ -700,7 +700,8 @@ void Loader::read_routing(const ObjectReader& top) {
     const json* value = top.find("routing");
     if (value == nullptr) return;
     model::RoutingSpec& routing = spec_.routing;
-    const ObjectReader r(*value, "/routing", {"policy", "server_selection", "update_interval"});
+    const ObjectReader r(*value, "/routing",
+                         {"policy", "server_selection", "update_interval", "detection_delay"});
     routing.policy = r.get_or(
         "policy", choice_of({"shortest-path", "min-hop", "ecmp", "congestion-aware"}, "policy"),
         routing.policy);
@@ -709,6 +710,7 @@ void Loader::read_routing(const ObjectReader& top) {
         routing.server_selection);
     routing.update_interval =
         r.get_or("update_interval", parse_positive_duration, routing.update_interval);
+    routing.detection_delay = r.get_or("detection_delay", parse_duration, routing.detection_delay);
 }
 
 // --- traffic and faults ----------------------------------------------------------------

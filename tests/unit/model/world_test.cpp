@@ -21,8 +21,10 @@ ModelSpec two_devices() {
     return s;
 }
 World make(const ModelSpec& s) {
-    return World(s, net::Routing({net::NodeKind::Phone, net::NodeKind::Router}, {},
-                                 net::make_routing_policy("shortest-path")));
+    return World(s, std::make_shared<net::Routing>(
+                        std::vector<net::NodeKind>{net::NodeKind::Phone, net::NodeKind::Router},
+                        std::vector<net::LinkSpec>{}, net::make_routing_policy("shortest-path"),
+                        net::LinkState::all_up(0)));
 }
 }  // namespace
 
