@@ -1,5 +1,6 @@
 // Benchmarks of the kernel: the classic hold model on the future event set (our 4-ary heap
 // side by side with std::priority_queue), and events per second through the Scheduler.
+// Each reports allocs_per_event in its timed loop (report.hpp). PHOLD is in phold_bench.cpp.
 #include <benchmark/benchmark.h>
 
 #include <cstddef>
@@ -12,6 +13,7 @@
 #include "sim/core/event_queue.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/core/scheduler.hpp"
+#include "tests/bench/report.hpp"
 
 namespace {
 
@@ -41,18 +43,18 @@ const std::vector<Duration>& increments() {
 
 /// The kernel's 4-ary heap.
 class HeapQueue {
-  public:
+public:
     explicit HeapQueue(std::size_t n) { q_.reserve(n); }
     void push(const Event& e) { q_.push(e); }
     Event pop() { return q_.pop(); }
 
-  private:
+private:
     sim::EventQueue q_;
 };
 
 /// The standard library's binary heap with the same (when, src, seq) order.
 class StdPriorityQueue {
-  public:
+public:
     explicit StdPriorityQueue(std::size_t n) : q_(Later{}, reserved(n)) {}
     void push(const Event& e) { q_.push(e); }
     Event pop() {
@@ -61,7 +63,7 @@ class StdPriorityQueue {
         return e;
     }
 
-  private:
+private:
     struct Later {
         bool operator()(const Event& a, const Event& b) const { return b < a; }
     };
@@ -71,6 +73,82 @@ class StdPriorityQueue {
         return v;
     }
     std::priority_queue<Event, std::vector<Event>, Later> q_;
+};
+
+/// A candidate layout for sim::EventQueue, measured here before proposing it: a 4-ary heap
+/// of 16-byte keys (when, src, pool index) while the 48-byte Event records stay in a pool
+/// with a LIFO free list. Four children fill one 64-byte cache line and a sift moves 16
+/// bytes instead of 48. The order is Event's (when, src, seq): seq is read from the pool
+/// only when both when and src tie, which is rare.
+class IndexedHeapQueue {
+public:
+    explicit IndexedHeapQueue(std::size_t n) {
+        keys_.reserve(n);
+        pool_.reserve(n);
+        free_.reserve(n);
+    }
+    void push(const Event& e) {
+        std::uint32_t index;
+        if (!free_.empty()) {
+            index = free_.back();
+            free_.pop_back();
+            pool_[index] = e;
+        } else {
+            index = static_cast<std::uint32_t>(pool_.size());
+            pool_.push_back(e);
+        }
+        const Key key{e.when.time_since_epoch().count(), e.src, index};
+        std::size_t i = keys_.size();
+        keys_.emplace_back();
+        while (i > 0) {
+            const std::size_t parent = (i - 1) / kArity;
+            if (!less(key, keys_[parent])) break;
+            keys_[i] = keys_[parent];
+            i = parent;
+        }
+        keys_[i] = key;
+    }
+    Event pop() {
+        const std::uint32_t top = keys_.front().index;
+        const Event result = pool_[top];
+        free_.push_back(top);
+        const Key last = keys_.back();
+        keys_.pop_back();
+        const std::size_t n = keys_.size();
+        if (n == 0) return result;
+        std::size_t i = 0;
+        for (;;) {
+            const std::size_t first = i * kArity + 1;
+            if (first >= n) break;
+            std::size_t best = first;
+            const std::size_t end = first + kArity < n ? first + kArity : n;
+            for (std::size_t c = first + 1; c < end; ++c) {
+                if (less(keys_[c], keys_[best])) best = c;
+            }
+            if (!less(keys_[best], last)) break;
+            keys_[i] = keys_[best];
+            i = best;
+        }
+        keys_[i] = last;
+        return result;
+    }
+
+private:
+    struct Key {
+        std::int64_t when;
+        EntityId src;
+        std::uint32_t index;
+    };
+    static_assert(sizeof(Key) == 16);
+    static constexpr std::size_t kArity = 4;
+    bool less(const Key& a, const Key& b) const {
+        if (a.when != b.when) return a.when < b.when;
+        if (a.src != b.src) return a.src < b.src;
+        return pool_[a.index].seq < pool_[b.index].seq;
+    }
+    std::vector<Key> keys_;
+    std::vector<Event> pool_;
+    std::vector<std::uint32_t> free_;
 };
 
 /// Hold model: with n events pending, each step pops the earliest and pushes a new one at
@@ -99,25 +177,21 @@ void BM_Hold(benchmark::State& state) {
     // Warm up to the model's steady state before measuring: n holds.
     for (std::size_t i = 0; i < n; ++i)
         hold();
+    const bench::AllocationMeter meter;
     for (auto _ : state)
         benchmark::DoNotOptimize(hold());
+    meter.report(state, state.iterations());
     state.SetItemsProcessed(state.iterations());
 }
 
 BENCHMARK_TEMPLATE(BM_Hold, HeapQueue)->Arg(1'000)->Arg(100'000)->Arg(1'000'000);
 BENCHMARK_TEMPLATE(BM_Hold, StdPriorityQueue)->Arg(1'000)->Arg(100'000)->Arg(1'000'000);
-
-/// Reports events per second and the time per event for a Scheduler benchmark.
-void report_events(benchmark::State& state, std::uint64_t events) {
-    state.SetItemsProcessed(static_cast<std::int64_t>(events));
-    state.counters["time_per_event"] = benchmark::Counter(
-        static_cast<double>(events), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
-}
+BENCHMARK_TEMPLATE(BM_Hold, IndexedHeapQueue)->Arg(1'000)->Arg(100'000)->Arg(1'000'000);
 
 /// An entity that answers every event by sending one to a random entity after an Exp(1)
 /// delay: the hold model through the whole kernel (virtual dispatch, fingerprint, send).
 class Pinger : public sim::Entity {
-  public:
+public:
     Pinger(EntityId id, EntityId count)
         : Entity(id), count_(count), rng_(1, id, sim::StreamTag::Traffic) {}
     void on_event(const Event& ev) override {
@@ -126,7 +200,7 @@ class Pinger : public sim::Entity {
         send(dst, increments()[r % kIncrements], 1, ev.payload + 1);
     }
 
-  private:
+private:
     EntityId count_;
     sim::Rng rng_;
 };
@@ -152,9 +226,11 @@ void BM_SchedulerPingPong(benchmark::State& state) {
     const auto slice = Duration{static_cast<std::int64_t>(kHoldMeanNs * 1000 / pending)};
     s.run(Time{} + Duration{static_cast<std::int64_t>(kHoldMeanNs)});  // warm-up
     const std::uint64_t before = s.events_executed();
+    const bench::AllocationMeter meter;
     for (auto _ : state)
         s.run(s.now() + slice);
-    report_events(state, s.events_executed() - before);
+    meter.report(state, s.events_executed() - before);
+    bench::report_events(state, s.events_executed() - before);
     benchmark::DoNotOptimize(s.fingerprint());
 }
 
@@ -164,7 +240,7 @@ BENCHMARK(BM_SchedulerPingPong)->Args({1000, 1000})->Args({1000, 100'000});
 /// old one, start a new one) and schedules its next data event. Cancelled timers stay in
 /// the queue until their time (lazy deletion), so this also measures skipping them.
 class Retransmitter : public sim::Entity {
-  public:
+public:
     static constexpr sim::EventKind kData = 1;
     static constexpr sim::EventKind kTimeout = 2;
     static constexpr Duration kRto{200'000'000};     // 200 ms
@@ -182,7 +258,7 @@ class Retransmitter : public sim::Entity {
     }
     std::uint64_t timeouts = 0;
 
-  private:
+private:
     sim::TimerHandle rto_;
 };
 
@@ -202,9 +278,11 @@ void BM_SchedulerTimerRestart(benchmark::State& state) {
     }
     s.run(Time{} + 2 * Retransmitter::kRto);  // warm-up: the queue fills with stale timers
     const std::uint64_t before = s.events_executed();
+    const bench::AllocationMeter meter;
     for (auto _ : state)
         s.run(s.now() + Retransmitter::kInterval);
-    report_events(state, s.events_executed() - before);
+    meter.report(state, s.events_executed() - before);
+    bench::report_events(state, s.events_executed() - before);
     std::uint64_t timeouts = 0;
     for (const auto& e : entities)
         timeouts += e->timeouts;
