@@ -84,7 +84,8 @@ void narrate(const model::ModelSpec& spec, const model::RunResult& r, std::uint3
     const Time at_server_done = t;
     for (const model::Delivery& d : m.deliveries) {
         const std::string dev = spec.nodes[d.device].id;
-        std::printf("\n  To %s:\n", dev.c_str());
+        std::printf("\n  To %s%s:\n", dev.c_str(),
+                    d.sync ? " (a sync copy for the sender's other device)" : "");
         switch (d.status()) {
             case model::Delivery::Status::Stored:
                 std::printf(
@@ -134,6 +135,13 @@ void narrate(const model::ModelSpec& spec, const model::RunResult& r, std::uint3
                     ms(s[Stage::Notify]).c_str(), ms(d.latency).c_str());
         if (d.read) std::printf("  %s %s reads it.\n", at(d.read_at).c_str(), to.c_str());
     }
+    if (!m.receipts.empty())
+        std::printf("\n  Receipts, as %s sees them:\n", spec.nodes[m.sender].id.c_str());
+    for (const model::ReceiptSeen& r : m.receipts) {
+        std::printf("  %s %s receipt from %s arrives (%s after sending).\n", at(r.seen_at).c_str(),
+                    r.kind == model::MessageKind::ReadReceipt ? "Read" : "Delivery",
+                    spec.nodes[r.device].id.c_str(), ms(r.seen_at - m.sent_at).c_str());
+    }
 }
 
 }  // namespace
@@ -160,6 +168,11 @@ Action add_explain(CLI::App& app) {
         if (id >= msgs.size()) {
             std::fprintf(stderr, "msgsim: error: --message %u: the run has messages 0 to %zu\n", id,
                          msgs.size() - 1);
+            return kExitBadInput;
+        }
+        if (msgs[id].kind != model::MessageKind::User) {
+            std::fprintf(stderr, "msgsim: error: --message %u is a receipt of message %u\n", id,
+                         msgs[id].receipt_for);
             return kExitBadInput;
         }
         narrate(spec, r, id);

@@ -48,14 +48,33 @@ json stages_json(const model::Stages& s, double divisor) {
     return o;
 }
 
+/// The receipts the sender saw, in the order seen.
+json receipts_json(const model::ModelSpec& spec, const MessageRecord& m) {
+    json a = json::array();
+    for (const model::ReceiptSeen& r : m.receipts) {
+        a.push_back({{"type", r.kind == model::MessageKind::ReadReceipt ? "read" : "delivered"},
+                     {"device", node_id(spec, r.device)},
+                     {"seen_at_ms", to_ms(r.seen_at)}});
+    }
+    return a;
+}
+
 }  // namespace
 
 json make_summary(const model::ModelSpec& spec, const model::RunResult& r) {
     std::vector<double> latencies;
     model::Stages stage_sum;
+    std::uint64_t unique = 0;
+    RunningStats receipt_delay[2];  // message sent -> receipt seen: delivered, read
     for (const MessageRecord& m : r.journal.messages()) {
+        if (m.kind != model::MessageKind::User) continue;
+        ++unique;
+        for (const model::ReceiptSeen& seen : m.receipts) {
+            receipt_delay[seen.kind == model::MessageKind::ReadReceipt].add(
+                to_ms(seen.seen_at - m.sent_at));
+        }
         for (const Delivery& d : m.deliveries) {
-            if (d.status() != Delivery::Status::Delivered) continue;
+            if (d.sync || d.status() != Delivery::Status::Delivered) continue;
             latencies.push_back(to_ms(d.latency));
             stage_sum += full_stages(m, d);
         }
@@ -79,14 +98,21 @@ json make_summary(const model::ModelSpec& spec, const model::RunResult& r) {
         return std::string(buf);
     }();
     s["interrupted"] = r.interrupted;
-    const auto& c = r.deliveries;
-    s["messages"] = {{"sent", c.sent},
-                     {"delivered", c.delivered},
-                     {"read", c.read},
-                     {"pending", c.pending},
-                     {"stored", c.stored},
-                     {"expired", c.expired},
-                     {"unique", r.journal.messages().size()}};
+    auto counts = [](const model::DeliveryCounts& c) {
+        return json{{"sent", c.sent},       {"delivered", c.delivered}, {"read", c.read},
+                    {"pending", c.pending}, {"stored", c.stored},       {"expired", c.expired}};
+    };
+    s["messages"] = counts(r.deliveries);
+    s["messages"]["unique"] = unique;
+    s["sync"] = counts(r.sync);
+    s["sync"].erase("read");
+    s["receipts"] = {{"delivered", counts(r.receipts_delivered)},
+                     {"read", counts(r.receipts_read)}};
+    for (int k = 0; k < 2; ++k) {
+        json& o = s["receipts"][k == 0 ? "delivered" : "read"];
+        o.erase("read");
+        o["seen_after_ms"] = receipt_delay[k].mean();  // mean, from the message's send time
+    }
     s["latency_ms"] = {{"count", latencies.size()},
                        {"mean", lat.mean()},
                        {"p50", quantile_sorted(latencies, 0.50)},
@@ -184,6 +210,7 @@ json make_trace(const model::ModelSpec& spec, const model::RunResult& r) {
     // so ids follow send time, and packet and event traces use the same ids.
     for (std::uint32_t id = 0; id < msgs.size(); ++id) {
         const MessageRecord& m = msgs[id];
+        if (m.kind != model::MessageKind::User) continue;  // receipts are listed with theirs
         json deliveries = json::array();
         for (const Delivery& d : m.deliveries) {
             const bool done = d.status() == Delivery::Status::Delivered;
@@ -202,7 +229,8 @@ json make_trace(const model::ModelSpec& spec, const model::RunResult& r) {
                       {"path", path_json(spec, path)},
                       {"retransmissions", m.uplink_retransmissions + d.retransmissions},
                       {"stored_ms", to_ms(d.stored_for)},
-                      {"read_at_ms", ms_or_null(d.read, d.read_at)}};
+                      {"read_at_ms", ms_or_null(d.read, d.read_at)},
+                      {"sync", d.sync}};
             if (done) o["stages_ms"] = stages_json(full_stages(m, d), 1.0);
             deliveries.push_back(std::move(o));
         }
@@ -217,7 +245,7 @@ json make_trace(const model::ModelSpec& spec, const model::RunResult& r) {
                             {"packets", m.packets},
                             {"server", node_id(spec, m.server)},
                             {"deliveries", std::move(deliveries)},
-                            {"receipts", json::array()}});
+                            {"receipts", receipts_json(spec, m)}});
     }
     return {{"scenario", spec.name}, {"seed", spec.seed}, {"messages", std::move(messages)}};
 }

@@ -175,6 +175,8 @@ void Endpoint::on_peer_unreachable(std::uint32_t /*message*/, NodeIndex /*peer*/
 
 void Endpoint::on_control(std::uint32_t /*pid*/) {}
 
+void Endpoint::on_transfer_acked(std::uint32_t /*message*/, NodeIndex /*peer*/) {}
+
 void Endpoint::receive(std::uint32_t pid) {
     ++world_.counters.delivered;
     if (world_.observer) {
@@ -247,7 +249,10 @@ void Endpoint::on_ack(std::uint32_t pid) {
     cancel_timer(s.timer);
     const std::uint32_t slot = it->second;
     if (--t.unacked == 0) {
+        const std::uint32_t message = t.message;
+        const NodeIndex peer = t.peer;
         finish_transfer(slot);
+        on_transfer_acked(message, peer);
     } else if (t.next_unsent < t.segments.size()) {
         send_segment(slot, t.next_unsent++);  // the window slides by one
     }

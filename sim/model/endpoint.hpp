@@ -44,6 +44,8 @@ protected:
     virtual void on_message(std::uint32_t pid) = 0;
     /// A control packet (busy) arrived; `pid` is valid during the call.
     virtual void on_control(std::uint32_t pid);
+    /// Every packet of `message` to `peer` has been acknowledged.
+    virtual void on_transfer_acked(std::uint32_t message, NodeIndex peer);
     /// Counts one resend of `message` toward `peer` (for the journal).
     virtual void on_retransmission(std::uint32_t message, NodeIndex peer) = 0;
 

@@ -33,4 +33,26 @@ Delivery& Journal::delivery(std::uint32_t message, NodeIndex device) {
     __builtin_unreachable();
 }
 
+std::uint32_t Journal::add_receipt(MessageKind kind, std::uint32_t message, NodeIndex from,
+                                   UserIndex from_user, Time now, const ProtocolSpec& protocol) {
+    const MessageRecord& original = messages_[message];
+    MessageRecord r;
+    r.kind = kind;
+    r.receipt_for = message;
+    r.about_device = from;
+    r.sender = from;
+    r.from = from_user;
+    r.to = original.from;
+    r.sent_at = now;
+    // A receipt names a message and a state: 16 bytes, encrypted like any message.
+    r.size_bytes = 16;
+    r.wire_bytes = r.size_bytes + protocol.encryption_overhead;
+    const std::uint64_t payload = protocol.mtu - protocol.header;
+    r.packets = static_cast<std::uint32_t>((r.wire_bytes + payload - 1) / payload);
+    Delivery d;
+    d.device = original.sender;
+    r.deliveries.push_back(d);
+    return add(std::move(r));
+}
+
 }  // namespace sim::model

@@ -41,6 +41,16 @@ struct Stages {
     Stages& operator+=(const Stages& o);
 };
 
+/// What a journal entry carries: a user's message, or a receipt about one.
+enum class MessageKind : std::uint8_t { User, DeliveryReceipt, ReadReceipt };
+
+/// A receipt as its addressee (the sending device) saw it.
+struct ReceiptSeen {
+    MessageKind kind = MessageKind::DeliveryReceipt;
+    NodeIndex device = net::kNoNode;  ///< the recipient device that had or read the message
+    Time seen_at{};
+};
+
 struct Delivery {
     enum class Status : std::uint8_t { Pending, Stored, Delivered, Expired };
     NodeIndex device = net::kNoNode;
@@ -58,6 +68,7 @@ struct Delivery {
     Duration latency{0};  ///< done_at - sent_at
     Time read_at{};
     bool read = false;
+    bool sync = false;            ///< a copy for the sender's other device, not for the recipient
     bool received = false;        ///< the device has reassembled it (written by the device)
     bool done = false;            ///< displayed and notified (written by the device)
     bool stored = false;          ///< in offline storage now (written by the server)
@@ -71,6 +82,9 @@ struct Delivery {
 };
 
 struct MessageRecord {
+    MessageKind kind = MessageKind::User;
+    std::uint32_t receipt_for = UINT32_MAX;  ///< receipts: the message they acknowledge
+    NodeIndex about_device = net::kNoNode;   ///< receipts: the device that had or read it
     NodeIndex sender = net::kNoNode;
     UserIndex from = kNoUser;
     UserIndex to = kNoUser;
@@ -85,6 +99,7 @@ struct MessageRecord {
     std::vector<NodeIndex> uplink_path;
     std::uint32_t uplink_retransmissions = 0;
     std::vector<Delivery> deliveries;
+    std::vector<ReceiptSeen> receipts;  ///< user messages: receipts their sender saw
 };
 
 class Journal {
@@ -97,6 +112,10 @@ public:
     const MessageRecord& operator[](std::uint32_t i) const { return messages_[i]; }
     const std::vector<MessageRecord>& messages() const { return messages_; }
     Delivery& delivery(std::uint32_t message, NodeIndex device);
+    /// Adds a receipt about `message` from `from` (a recipient device) to the device that
+    /// sent the message; returns its index.
+    std::uint32_t add_receipt(MessageKind kind, std::uint32_t message, NodeIndex from,
+                              UserIndex from_user, Time now, const ProtocolSpec& protocol);
 
 private:
     std::vector<MessageRecord> messages_;

@@ -116,6 +116,14 @@ void Phone::on_model_event(const Event& e) {
             Delivery& d = world_.journal.delivery(message, id());
             d.read = true;
             d.read_at = now();
+            if (world_.spec.protocol.read_receipts) {
+                // The read receipt travels like a message: up to our server, down to the
+                // device that sent the message.
+                const std::uint32_t r = world_.journal.add_receipt(
+                    MessageKind::ReadReceipt, message, id(), user_, now(), world_.spec.protocol);
+                world_.journal[r].server = choose_server();
+                send(id(), Duration{0}, ev::SendReady, r);
+            }
             return;
         }
         default:
@@ -180,6 +188,14 @@ void Phone::compose(UserIndex to, Content content, std::uint64_t size_bytes) {
     for (NodeIndex device : spec.users[to].devices) {
         Delivery d;
         d.device = device;
+        m.deliveries.push_back(std::move(d));
+    }
+    // Multi-device sync: the sender's other devices get a copy too.
+    for (NodeIndex device : spec.users[user_].devices) {
+        if (device == id()) continue;
+        Delivery d;
+        d.device = device;
+        d.sync = true;
         m.deliveries.push_back(std::move(d));
     }
     const Duration sender_work =
@@ -247,12 +263,31 @@ void Phone::on_message(std::uint32_t pid) {
     send(id(), decrypt, ev::DeviceStep, p.message, kDecrypted);
 }
 
+void Phone::finish_journey(std::uint32_t message, Delivery& d) {
+    d.done = true;
+    d.done_at = now();
+    const MessageRecord& m = world_.journal[message];
+    d.latency = now() - m.sent_at;
+    MSGSIM_CHECK(m.uplink.total() + d.stages.total() == d.latency,
+                 "stages of message " + std::to_string(message) + " do not sum to its latency");
+    fingerprint((std::uint64_t{message} << 20) ^
+                static_cast<std::uint64_t>(now().time_since_epoch().count()));
+}
+
 void Phone::device_step(std::uint32_t message, std::uint16_t step) {
     const ProcessingSpec& proc = world_.spec.protocol.processing;
     Delivery& d = world_.journal.delivery(message, id());
     switch (step) {
         case kDecrypted: {
             d.delivered_at = now();
+            const MessageRecord& m = world_.journal[message];
+            if (m.kind != MessageKind::User) {
+                // A receipt: the sender's app marks the message, nothing is displayed.
+                finish_journey(message, d);
+                world_.journal[m.receipt_for].receipts.push_back(
+                    ReceiptSeen{m.kind, m.about_device, now()});
+                return;
+            }
             const Duration display = proc.display.sample_duration(processing_rng_);
             d.stages[Stage::Display] = display;
             send(id(), display, ev::DeviceStep, message, kDisplayed);
@@ -260,21 +295,16 @@ void Phone::device_step(std::uint32_t message, std::uint16_t step) {
         }
         case kDisplayed: {
             d.displayed_at = now();
-            const Duration notify = proc.notify.sample_duration(processing_rng_);
+            // A sync copy shows up in the sender's own chat: no notification.
+            const Duration notify =
+                d.sync ? Duration{0} : proc.notify.sample_duration(processing_rng_);
             d.stages[Stage::Notify] = notify;
             send(id(), notify, ev::DeviceStep, message, kNotified);
             return;
         }
         case kNotified: {
-            d.done = true;
-            d.done_at = now();
-            d.latency = now() - world_.journal[message].sent_at;
-            const MessageRecord& m = world_.journal[message];
-            MSGSIM_CHECK(
-                m.uplink.total() + d.stages.total() == now() - m.sent_at,
-                "stages of message " + std::to_string(message) + " do not sum to its latency");
-            fingerprint((std::uint64_t{message} << 20) ^
-                        static_cast<std::uint64_t>(now().time_since_epoch().count()));
+            finish_journey(message, d);
+            if (d.sync) return;  // the sender wrote it: nothing to read
             const Duration read = world_.spec.users[user_].read_delay.sample_duration(reading_rng_);
             send(id(), read, ev::Read, message);
             return;

@@ -30,6 +30,8 @@ private:
     void compose(UserIndex to, Content content, std::uint64_t size_bytes);
     void start_upload(std::uint32_t message, Time leg_start, std::uint32_t generation);
     void send_datagram(std::uint32_t source, std::uint64_t sent_so_far);
+    /// The journey of `message` to this device ends now; checks the stage sum.
+    void finish_journey(std::uint32_t message, Delivery& d);
     void device_step(std::uint32_t message, std::uint16_t step);
 
     UserIndex user_;

@@ -162,6 +162,21 @@ void Server::on_peer_unreachable(std::uint32_t message, NodeIndex peer, Time leg
     store(message, peer);
 }
 
+void Server::on_transfer_acked(std::uint32_t message, NodeIndex peer) {
+    // The first recipient device to have the whole message triggers the delivery receipt,
+    // sent from here to the device that wrote it (stored if that device is offline).
+    const MessageRecord& m = world_.journal[message];
+    if (!world_.spec.protocol.delivered_receipts || m.kind != MessageKind::User) return;
+    if (world_.journal.delivery(message, peer).sync || !receipted_.insert(message).second) return;
+    const UserIndex user = world_.spec.nodes[peer].user;
+    const std::uint32_t r = world_.journal.add_receipt(MessageKind::DeliveryReceipt, message, peer,
+                                                       user, now(), world_.spec.protocol);
+    MessageRecord& receipt = world_.journal[r];
+    receipt.server = id();
+    receipt.at_server = true;
+    dispatch(r, receipt.deliveries.front().device);
+}
+
 void Server::send_reports() {
     if (world_.spec.routing.server_selection == "least-loaded") {
         send(controller_, kControlDelay, ev::LoadReport, queue_.size() + busy_workers_, id());

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "sim/core/rng.hpp"
@@ -38,6 +39,7 @@ protected:
     void on_message(std::uint32_t pid) override;
     void on_retransmission(std::uint32_t message, NodeIndex peer) override;
     void send_reports() override;
+    void on_transfer_acked(std::uint32_t message, NodeIndex peer) override;
 
 private:
     struct Job {
@@ -63,6 +65,7 @@ private:
     std::unordered_map<NodeIndex, bool> wakeup_pending_;
     std::unordered_map<std::uint64_t, std::uint32_t> generation_;  ///< per (message, device)
     std::uint64_t stored_count_ = 0;
+    std::unordered_set<std::uint32_t> receipted_;  ///< messages whose delivery receipt left
     ServerStats stats_;
 };
 

@@ -186,6 +186,25 @@ void check_supported(const ModelSpec& spec) {
     }
 }
 
+void DeliveryCounts::count(const Delivery& d) {
+    ++sent;
+    switch (d.status()) {
+        case Delivery::Status::Delivered:
+            ++delivered;
+            break;
+        case Delivery::Status::Pending:
+            ++pending;
+            break;
+        case Delivery::Status::Stored:
+            ++stored;
+            break;
+        case Delivery::Status::Expired:
+            ++expired;
+            break;
+    }
+    if (d.read) ++read;
+}
+
 RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
     const auto wall_start = std::chrono::steady_clock::now();
     Builder builder(spec);
@@ -241,32 +260,31 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
 
     // Conservation (SPEC.md): every (message, recipient device) pair is in exactly one
     // state, and the journal agrees with what the servers hold.
-    DeliveryCounts& c = r.deliveries;
     for (const MessageRecord& m : r.journal.messages()) {
         for (const Delivery& d : m.deliveries) {
-            ++c.sent;
-            switch (d.status()) {
-                case Delivery::Status::Delivered:
-                    ++c.delivered;
+            switch (m.kind) {
+                case MessageKind::User:
+                    (d.sync ? r.sync : r.deliveries).count(d);
                     break;
-                case Delivery::Status::Pending:
-                    ++c.pending;
+                case MessageKind::DeliveryReceipt:
+                    r.receipts_delivered.count(d);
                     break;
-                case Delivery::Status::Stored:
-                    ++c.stored;
-                    break;
-                case Delivery::Status::Expired:
-                    ++c.expired;
+                case MessageKind::ReadReceipt:
+                    r.receipts_read.count(d);
                     break;
             }
-            if (d.read) ++c.read;
         }
     }
-    MSGSIM_CHECK(c.sent == c.delivered + c.pending + c.stored + c.expired,
-                 "conservation: sent != delivered + pending + stored + expired");
-    MSGSIM_CHECK(c.stored == stored_in_servers,
-                 "conservation: journal says " + std::to_string(c.stored) +
-                     " stored, servers hold " + std::to_string(stored_in_servers));
+    for (const DeliveryCounts* c :
+         {&r.deliveries, &r.sync, &r.receipts_delivered, &r.receipts_read}) {
+        MSGSIM_CHECK(c->conserved(),
+                     "conservation: sent != delivered + pending + stored + expired");
+    }
+    const std::uint64_t stored =
+        r.deliveries.stored + r.sync.stored + r.receipts_delivered.stored + r.receipts_read.stored;
+    MSGSIM_CHECK(stored == stored_in_servers,
+                 "conservation: journal says " + std::to_string(stored) + " stored, servers hold " +
+                     std::to_string(stored_in_servers));
     r.wall_time_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     return r;

@@ -45,6 +45,9 @@ struct ServerReport {
 /// Counts per (message, recipient device), the unit of SPEC.md's conservation law.
 struct DeliveryCounts {
     std::uint64_t sent = 0, delivered = 0, pending = 0, stored = 0, expired = 0, read = 0;
+    /// Adds one (message, device) pair in its state.
+    void count(const Delivery& d);
+    bool conserved() const { return sent == delivered + pending + stored + expired; }
 };
 
 struct RunResult {
@@ -56,8 +59,11 @@ struct RunResult {
     Journal journal;
     PacketCounters packets;
     DatagramCounters datagrams;
-    DeliveryCounts deliveries;
-    std::vector<LinkReport> links;  ///< two per link: a->b then b->a
+    DeliveryCounts deliveries;          ///< users' messages to their recipients' devices
+    DeliveryCounts sync;                ///< copies to the senders' other devices
+    DeliveryCounts receipts_delivered;  ///< delivery receipts to the devices that sent
+    DeliveryCounts receipts_read;       ///< read receipts likewise
+    std::vector<LinkReport> links;      ///< two per link: a->b then b->a
     std::vector<ServerReport> servers;
     std::vector<NodeIndex> server_of;  ///< per node: phones' chosen server
     std::vector<RouteUpdate> route_updates;
