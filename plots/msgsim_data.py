@@ -96,15 +96,18 @@ class Run:
         return [(m, d) for m, d in self.deliveries() if (d.get("stored_ms") or 0) > 0]
 
     def offline_spans(self, device):
-        """Inferred spans (start_ms, end_ms) when `device` was offline.
+        """Spans (start_ms, end_ms) when `device` was offline.
 
-        msgsim does not write presence schedules into its outputs, so the spans are
-        derived from the messages stored for the device: each was held from roughly
+        topology.json carries each phone's presence schedule ("offline"); runs written
+        before it did fall back to an estimate derived from the messages stored for the device: each was held from roughly
         its arrival at the server until the device reconnected. Transit time outside
         storage is split evenly before and after it (an estimate within a few ms).
         Overlapping or touching spans are merged. The device was offline at least
         during the returned spans (it may have gone offline earlier).
         """
+        for node in self.nodes:
+            if node.get("id") == device and "offline" in node:
+                return [(a, b) for a, b in node["offline"]]
         spans = []
         for m, d in self.deliveries():
             if d.get("device") != device or (d.get("stored_ms") or 0) <= 0:

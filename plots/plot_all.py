@@ -248,7 +248,7 @@ def plot_timeline(run, plotdir, name, written):
                      pad=16)
         handles = [Line2D([], [], color=dcol[d], lw=1.6, label=d) for d in devices]
         handles += [Line2D([], [], color="black", ls="--", lw=1.2, label="held on server (stored)"),
-                    Patch(color="#888888", alpha=0.25, label="device offline (inferred)")]
+                    Patch(color="#888888", alpha=0.25, label="device offline")]
         ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     save(fig, plotdir, name, written)
 

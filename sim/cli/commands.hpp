@@ -20,5 +20,9 @@ using Action = std::function<int()>;
 Action add_run(CLI::App& app);
 Action add_validate(CLI::App& app);
 Action add_explain(CLI::App& app);
+Action add_compare(CLI::App& app);
+Action add_sweep(CLI::App& app);
+Action add_plot(CLI::App& app);
+Action add_view(CLI::App& app);
 
 }  // namespace sim::cli

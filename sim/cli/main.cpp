@@ -21,6 +21,13 @@ int main(int argc, char** argv) {
         add_validate(*app.add_subcommand("validate", "Check a scenario without running it"));
     Action explain = add_explain(
         *app.add_subcommand("explain", "Narrate one message's journey, stage by stage"));
+    Action compare = add_compare(*app.add_subcommand(
+        "compare", "Compare routing policies over replications; writes compare.json"));
+    Action sweep = add_sweep(*app.add_subcommand(
+        "sweep", "Run a scenario across --set values over replications; writes sweep.json"));
+    Action plot = add_plot(*app.add_subcommand("plot", "Plot run directories (plots/plot_all.py)"));
+    Action view = add_view(
+        *app.add_subcommand("view", "Serve the trace viewer for a run directory on localhost"));
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -32,6 +39,10 @@ int main(int argc, char** argv) {
             if (sub->get_name() == "run") return run();
             if (sub->get_name() == "validate") return validate();
             if (sub->get_name() == "explain") return explain();
+            if (sub->get_name() == "compare") return compare();
+            if (sub->get_name() == "sweep") return sweep();
+            if (sub->get_name() == "plot") return plot();
+            if (sub->get_name() == "view") return view();
         }
         return kExitBadInput;
     } catch (const sim::scenario::ScenarioError& e) {

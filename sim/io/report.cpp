@@ -267,6 +267,11 @@ json make_topology(const model::ModelSpec& spec) {
         }
         nodes.push_back(std::move(o));
     }
+    for (const model::PresenceSpec& p : spec.presence) {
+        json spans = json::array();
+        for (const auto& [from, to] : p.offline) spans.push_back({to_ms(from), to_ms(to)});
+        nodes[p.device]["offline"] = std::move(spans);  // [from, to) in ms
+    }
     json links = json::array();
     for (const net::LinkSpec& l : spec.links) {
         links.push_back({{"from", spec.nodes[l.a].id},
