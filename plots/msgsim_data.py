@@ -15,14 +15,14 @@ import os
 # The journey stages in the order a message meets them (SPEC.md, stages_ms).
 STAGES = [
     "encode", "compress", "encrypt", "access", "queueing", "network", "retransmit",
-    "server", "offline_wait", "reassembly", "decrypt", "display", "notify",
+    "server", "offline_wait", "push", "reassembly", "decrypt", "display", "notify",
 ]
 
 # One fixed colour per stage so that every plot uses the same legend.
 STAGE_COLORS = {
     "encode": "#c6dbef", "compress": "#9ecae1", "encrypt": "#4292c6",
     "access": "#fdae6b", "queueing": "#e6550d", "network": "#a1d99b",
-    "retransmit": "#d62728", "server": "#756bb1", "offline_wait": "#bdbdbd",
+    "retransmit": "#d62728", "server": "#756bb1", "offline_wait": "#bdbdbd", "push": "#8c6d31",
     "reassembly": "#8c564b", "decrypt": "#17becf", "display": "#e377c2",
     "notify": "#7f7f7f",
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what msgsim needs to build, test, benchmark and plot on Debian 12 (bookworm).
 # Idempotent: asks dpkg first and runs apt only for what is missing. Run as root.
-#   usage: tools/setup.sh [--no-plots]    (--no-plots skips python3-matplotlib)
+#   usage: tools/setup.sh [--no-plots] [--fuzz]
+#   --no-plots skips python3-matplotlib; --fuzz adds clang and libFuzzer (tools/fuzz.sh)
 set -euo pipefail
 
 packages=(
@@ -19,8 +20,9 @@ packages=(
 for arg in "$@"; do
     case "$arg" in
         --no-plots) packages=("${packages[@]/python3-matplotlib/}") ;;
+        --fuzz) packages+=(clang libclang-rt-14-dev) ;;  # tests/fuzz: clang 14 is bookworm's
         -h | --help)
-            sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)

@@ -115,6 +115,12 @@ void narrate(const model::ModelSpec& spec, const model::RunResult& r, std::uint3
                 "reconnected.\n",
                 at(u).c_str(), dev.c_str(), ms(s[Stage::OfflineWait]).c_str());
         }
+        if (s[Stage::Push].count() > 0) {
+            u += s[Stage::Push];
+            std::printf(
+                "  %s A push notification woke the app on %s after %s; it fetches its backlog.\n",
+                at(u).c_str(), dev.c_str(), ms(s[Stage::Push]).c_str());
+        }
         const Duration down = s[Stage::Access] + s[Stage::Queueing] + s[Stage::Network] +
                               s[Stage::Retransmit] + s[Stage::Reassembly];
         u += down;
@@ -144,6 +150,29 @@ void narrate(const model::ModelSpec& spec, const model::RunResult& r, std::uint3
     }
 }
 
+/// The first user message whose journey touches the most stages (the default to explain).
+std::uint32_t most_eventful(const model::RunResult& r) {
+    std::uint32_t best = 0;
+    std::size_t best_score = 0;
+    const auto& msgs = r.journal.messages();
+    for (std::uint32_t i = 0; i < msgs.size(); ++i) {
+        const model::MessageRecord& m = msgs[i];
+        if (m.kind != model::MessageKind::User) continue;
+        std::size_t score = m.receipts.size();
+        for (std::size_t s = 0; s < model::kStageCount; ++s) {
+            bool touched = m.uplink.d[s].count() > 0;
+            for (const model::Delivery& d : m.deliveries)
+                touched = touched || d.stages.d[s].count() > 0;
+            score += touched;
+        }
+        if (score > best_score) {
+            best_score = score;
+            best = i;
+        }
+    }
+    return best;
+}
+
 }  // namespace
 
 Action add_explain(CLI::App& app) {
@@ -154,7 +183,9 @@ Action add_explain(CLI::App& app) {
     };
     auto o = std::make_shared<Options>();
     app.add_option("scenario", o->file, "Scenario file (JSON)")->required();
-    app.add_option("--message", o->message, "Message id as in trace.json (default: the first)");
+    app.add_option("--message", o->message,
+                   "Message id as in trace.json (default: the first one whose journey touches the "
+                   "most stages)");
     app.add_option("--set", o->sets, "Override a scenario value: PATH=VALUE");
     return [o] {
         const model::ModelSpec spec = load_checked(o->file, o->sets);
@@ -164,7 +195,7 @@ Action add_explain(CLI::App& app) {
             std::fprintf(stderr, "msgsim: %s sends no message before its end\n", o->file.c_str());
             return kExitFailure;
         }
-        const std::uint32_t id = o->message.value_or(0);
+        const std::uint32_t id = o->message.value_or(most_eventful(r));
         if (id >= msgs.size()) {
             std::fprintf(stderr, "msgsim: error: --message %u: the run has messages 0 to %zu\n", id,
                          msgs.size() - 1);

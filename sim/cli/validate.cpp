@@ -21,9 +21,9 @@ Action add_validate(CLI::App& app) {
         }
         std::printf(
             "%s: valid: scenario \"%s\", %zu nodes (%zu phones, %zu servers), %zu links, %zu "
-            "users, %zu explicit messages, %zu Poisson sources\n",
+            "users, %zu explicit messages, %zu Poisson sources, %zu datagram sources\n",
             file->c_str(), spec.name.c_str(), spec.nodes.size(), phones, servers, spec.links.size(),
-            spec.users.size(), spec.messages.size(), spec.poisson.size());
+            spec.users.size(), spec.messages.size(), spec.poisson.size(), spec.datagrams.size());
         return kExitOk;
     };
 }

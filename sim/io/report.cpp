@@ -129,7 +129,7 @@ json make_summary(const model::ModelSpec& spec, const model::RunResult& r) {
                       {"queue_full", p.drops_queue_full},
                       {"link_down", p.drops_link_down},
                       {"no_route", p.drops_no_route}}},
-                    {"transport_give_ups", p.transport_give_ups},
+                    {"resend_interval_capped", p.resends_capped},
                     {"server_busy", p.server_busy}};
     if (!spec.datagrams.empty()) {
         const model::DatagramCounters& d = r.datagrams;
@@ -185,6 +185,28 @@ json make_summary(const model::ModelSpec& spec, const model::RunResult& r) {
                            {"expired", st.expired}});
     }
     s["servers"] = std::move(servers);
+    // Conversation history at the end: every device that has a message keeps its
+    // plaintext (the sender's device included); the cloud keeps one encrypted copy of
+    // every message a server processed.
+    std::uint64_t on_devices = 0, device_bytes = 0, in_cloud = 0, cloud_bytes = 0;
+    const std::string& place = spec.protocol.history;
+    for (const MessageRecord& m : r.journal.messages()) {
+        if (m.kind != model::MessageKind::User) continue;
+        if (place != "cloud") {
+            std::uint64_t copies = 1;  // the sender's
+            for (const Delivery& d : m.deliveries)
+                copies += d.status() == Delivery::Status::Delivered;
+            on_devices += copies;
+            device_bytes += copies * m.size_bytes;
+        }
+        if (place != "device" && m.at_server) {
+            ++in_cloud;
+            cloud_bytes += m.wire_bytes;
+        }
+    }
+    s["history"] = {{"place", place},
+                    {"device", {{"messages", on_devices}, {"bytes", device_bytes}}},
+                    {"cloud", {{"messages", in_cloud}, {"bytes", cloud_bytes}}}};
     json updates = json::array();
     for (const model::RouteUpdate& u : r.route_updates) {
         json changes = json::array();
@@ -269,7 +291,8 @@ json make_topology(const model::ModelSpec& spec) {
     }
     for (const model::PresenceSpec& p : spec.presence) {
         json spans = json::array();
-        for (const auto& [from, to] : p.offline) spans.push_back({to_ms(from), to_ms(to)});
+        for (const auto& [from, to] : p.offline)
+            spans.push_back({to_ms(from), to_ms(to)});
         nodes[p.device]["offline"] = std::move(spans);  // [from, to) in ms
     }
     json links = json::array();

@@ -96,7 +96,7 @@ bool Endpoint::send_segment(std::uint32_t slot, std::uint32_t seq) {
         on_retransmission(t.message, t.peer);
     }
     if (s.copies == world_.spec.protocol.transport.max_retries + 1)
-        ++world_.counters.transport_give_ups;
+        ++world_.counters.resends_capped;
     ++world_.counters.sent;
 
     const std::uint32_t pid = world_.packets.make();

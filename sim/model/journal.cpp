@@ -6,8 +6,8 @@ namespace sim::model {
 
 std::string_view stage_name(Stage s) {
     static constexpr std::string_view kNames[kStageCount] = {
-        "encode", "compress",     "encrypt",    "access",  "queueing", "network", "retransmit",
-        "server", "offline_wait", "reassembly", "decrypt", "display",  "notify"};
+        "encode", "compress",     "encrypt", "access",     "queueing", "network", "retransmit",
+        "server", "offline_wait", "push",    "reassembly", "decrypt",  "display", "notify"};
     return kNames[static_cast<std::size_t>(s)];
 }
 

@@ -25,12 +25,13 @@ enum class Stage : std::uint8_t {
     Retransmit,
     Server,
     OfflineWait,
+    Push,  ///< waiting for the push notification to wake the app after reconnecting
     Reassembly,
     Decrypt,
     Display,
     Notify
 };
-inline constexpr std::size_t kStageCount = 13;
+inline constexpr std::size_t kStageCount = 14;
 std::string_view stage_name(Stage s);
 
 struct Stages {

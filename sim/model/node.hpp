@@ -36,6 +36,7 @@ enum : EventKind {
     LoadReport,    ///< controller: slot = server, payload = messages queued or in service
     RouteTick,     ///< controller: recompute adaptive routes
     FaultChange,   ///< controller: slot = fault, payload = 1 detected down, 0 detected up
+    PushWoke,      ///< server: payload = device whose app the push notification woke
 };
 
 }  // namespace ev

@@ -84,30 +84,76 @@ void Server::on_model_event(const Event& e) {
                 schedule_wakeup(device);
                 return;
             }
-            auto it = storage_.find(device);
-            if (it == storage_.end()) return;
-            std::deque<Stored> backlog = std::move(it->second);
-            storage_.erase(it);
-            // Deliver in the order stored; transfers start now, so their packets leave
-            // in this order through every FIFO queue.
-            for (const Stored& s : backlog) {
-                --stored_count_;
-                Delivery& d = world_.journal.delivery(s.message, device);
-                d.stored = false;
-                if (now() - d.stored_since >= spec_.storage_ttl) {
-                    d.expired = true;
-                    ++stats_.expired;
-                    continue;
-                }
-                const Duration waited = now() - d.stored_since;
-                d.stored_for += waited;
-                d.server_side[Stage::OfflineWait] += waited;
-                deliver(s.message, device);
+            if (!storage_.contains(device)) return;
+            if (world_.spec.protocol.push) {
+                // The device is back, but its app fetches the backlog only once the push
+                // notification has woken it.
+                reconnected_at_[device] = now();
+                send(id(), world_.spec.protocol.push_delay.sample_duration(service_rng_),
+                     ev::PushWoke, device);
+                return;
             }
+            flush_backlog(device, now());
+            return;
+        }
+        case ev::PushWoke: {
+            const auto device = static_cast<NodeIndex>(e.payload);
+            const Time back = reconnected_at_[device];
+            if (!world_.online(device, now())) {  // went away again before it woke
+                schedule_wakeup(device);
+                return;
+            }
+            flush_backlog(device, back);
             return;
         }
         default:
             Endpoint::on_model_event(e);
+    }
+}
+
+void Server::expire_overdue(Time t) {
+    for (auto& [device, backlog] : storage_) {
+        std::deque<Stored> kept;
+        for (const Stored& s : backlog) {
+            Delivery& d = world_.journal.delivery(s.message, device);
+            if (t - d.stored_since >= spec_.storage_ttl) {
+                d.stored = false;
+                d.expired = true;
+                d.stored_for += t - d.stored_since;
+                ++stats_.expired;
+                --stored_count_;
+            } else {
+                kept.push_back(s);
+            }
+        }
+        backlog = std::move(kept);
+    }
+}
+
+void Server::flush_backlog(NodeIndex device, Time back) {
+    auto it = storage_.find(device);
+    if (it == storage_.end()) return;
+    std::deque<Stored> backlog = std::move(it->second);
+    storage_.erase(it);
+    // Deliver in the order stored; transfers start now, so their packets leave in this
+    // order through every FIFO queue.
+    for (const Stored& s : backlog) {
+        --stored_count_;
+        Delivery& d = world_.journal.delivery(s.message, device);
+        d.stored = false;
+        if (now() - d.stored_since >= spec_.storage_ttl) {
+            d.expired = true;
+            d.stored_for += now() - d.stored_since;
+            ++stats_.expired;
+            continue;
+        }
+        // Stored until the device came back (or now, if it was stored after that), then
+        // waiting for the push to wake the app.
+        const Time until = std::max(back, d.stored_since);
+        d.stored_for += now() - d.stored_since;
+        d.server_side[Stage::OfflineWait] += until - d.stored_since;
+        d.server_side[Stage::Push] += now() - until;
+        deliver(s.message, device);
     }
 }
 

@@ -29,6 +29,9 @@ class Server final : public Endpoint {
 public:
     Server(NodeIndex id, World& world);
     const ServerStats& stats() const { return stats_; }
+    /// Expires stored messages whose TTL has passed (end-of-run bookkeeping, so a run that
+    /// ends before a device returns still reports what expired).
+    void expire_overdue(Time now);
     /// Messages in storage now (for the end-of-run conservation check).
     std::uint64_t stored_now() const { return stored_count_; }
 
@@ -53,6 +56,8 @@ private:
     void dispatch(std::uint32_t message, NodeIndex device);
     void store(std::uint32_t message, NodeIndex device);
     void schedule_wakeup(NodeIndex device);
+    /// Delivers a device's backlog in order; `back` is when the device came back online.
+    void flush_backlog(NodeIndex device, Time back);
     void deliver(std::uint32_t message, NodeIndex device);
 
     const ServerSpec& spec_;
@@ -63,6 +68,7 @@ private:
     std::vector<std::uint32_t> free_slots_;
     std::unordered_map<NodeIndex, std::deque<Stored>> storage_;
     std::unordered_map<NodeIndex, bool> wakeup_pending_;
+    std::unordered_map<NodeIndex, Time> reconnected_at_;           ///< awaiting the push
     std::unordered_map<std::uint64_t, std::uint32_t> generation_;  ///< per (message, device)
     std::uint64_t stored_count_ = 0;
     std::unordered_set<std::uint32_t> receipted_;  ///< messages whose delivery receipt left

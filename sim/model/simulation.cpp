@@ -251,7 +251,8 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
     }
     std::uint64_t stored_in_servers = 0;
     for (auto& n : nodes) {
-        if (const auto* server = dynamic_cast<const Server*>(n.get())) {
+        if (auto* server = dynamic_cast<Server*>(n.get())) {
+            server->expire_overdue(sched.now());
             r.servers.push_back(ServerReport{n->id(), server->stats(), server->stored_now()});
             stored_in_servers += server->stored_now();
         }

@@ -78,6 +78,12 @@ struct ProtocolSpec {
     TransportSpec transport;
     bool delivered_receipts = true;
     bool read_receipts = true;
+    /// Push notifications: when on, a device coming back online fetches its backlog only
+    /// after the push wakes the app (`push_delay`, drawn per reconnection).
+    bool push = false;
+    Distribution push_delay = Distribution::constant(1e9);  ///< ns
+    /// Where conversation history is kept: "device", "cloud" or "both".
+    std::string history = "device";
 };
 
 struct RoutingSpec {

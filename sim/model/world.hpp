@@ -26,7 +26,7 @@ struct PacketCounters {
     std::uint64_t drops_queue_full = 0;
     std::uint64_t drops_link_down = 0;
     std::uint64_t drops_no_route = 0;
-    std::uint64_t transport_give_ups = 0;  ///< segments that reached max_retries (and go on)
+    std::uint64_t resends_capped = 0;  ///< resends whose interval reached its cap (max_retries)
     std::uint64_t server_busy = 0;         ///< messages refused by a full server queue
 };
 

@@ -643,8 +643,16 @@ void Loader::read_protocol(const ObjectReader& top) {
     model::ProtocolSpec& p = spec_.protocol;
     const ObjectReader r(
         *value, "/protocol",
-        {"mtu", "header", "compression", "encryption", "processing", "transport", "receipts"});
+        {"mtu", "header", "compression", "encryption", "processing", "transport", "receipts",
+         "history", "push"});
     p.mtu = r.get_or("mtu", parse_size, p.mtu);
+    p.history = r.get_or("history", choice_of({"device", "cloud", "both"}, "history place"),
+                         p.history);
+    if (const json* v = r.find("push")) {
+        const ObjectReader push(*v, r.path("push"), {"enabled", "delay"});
+        p.push = push.get_or("enabled", parse_bool, true);
+        p.push_delay = push.get_or("delay", parse_random_duration, p.push_delay);
+    }
     p.header = r.get_or("header", parse_size, p.header);
     if (p.mtu > kMaxMtu) r.fail("mtu", "the MTU must be at most 1 MiB");
     if (p.mtu <= p.header) {

@@ -115,3 +115,37 @@ TEST(Cli, ExplainNarratesTheJourneyWithTimestamps) {
     EXPECT_NE(r.out.find("latency 13.760 ms"), std::string::npos) << r.out;
     EXPECT_EQ(run_msgsim("explain '" + kChain + "' --message 7", dir).exit_code, 2);
 }
+
+// explain tells the journey in the order it happens; the test pins the structure (which
+// stages, in which order), not the prose.
+TEST(Cli, ExplainByDefaultPicksTheMostEventfulMessageAndKeepsTheJourneyOrder) {
+    const auto dir = fresh_dir("explain-default");
+    const auto r =
+        run_msgsim("explain '" + scenario_path("scenarios/quickstart.json").string() + "'", dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const char* order[] = {"sends it",  "Encoded",   "Compressed", "encrypted",
+                           "server",    "processed", "offline",    "has all packets",
+                           "Decrypted", "Displayed", "Notified",   "Delivery receipt"};
+    std::size_t at = 0;
+    for (const char* step : order) {
+        const auto found = r.out.find(step, at);
+        ASSERT_NE(found, std::string::npos) << "missing or out of order: " << step << "\n" << r.out;
+        at = found;
+    }
+}
+
+TEST(Cli, HistoryIsCountedWhereTheScenarioKeepsIt) {
+    const auto dir = fresh_dir("history");
+    ASSERT_EQ(run_msgsim("run '" + kChain + "' --quiet --set protocol.history=both -o '" +
+                             dir.string() + "'",
+                         dir)
+                  .exit_code,
+              0);
+    const auto h = read_json(dir / "summary.json")["history"];
+    // One 60 B message: alice's device and bob's device keep the plaintext, the cloud one
+    // encrypted copy (no compression, no overhead in chain.json: also 60 B).
+    EXPECT_EQ(h["device"]["messages"], 2);
+    EXPECT_EQ(h["device"]["bytes"], 120);
+    EXPECT_EQ(h["cloud"]["messages"], 1);
+    EXPECT_EQ(h["cloud"]["bytes"], 60);
+}

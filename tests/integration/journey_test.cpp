@@ -196,3 +196,49 @@ TEST(Routing, CongestionAwareUsesTheLongPathAndCutsTheTail) {
     EXPECT_GT(ca["routing"]["updates"].get<int>(), 1);
     EXPECT_LT(ca["latency_ms"]["p99"].get<double>(), sp["latency_ms"]["p99"].get<double>());
 }
+
+// With every processing stage a known constant, each shows up exactly in the breakdown
+// and the latency is the network part (13.76 ms, see above) plus their sum.
+TEST(Journey, EachProcessingStageCostsExactlyItsConstant) {
+    const auto [summary, trace] = run_scenario(
+        "chain.json",
+        "--set 'protocol.processing={\"encode\":\"1ms\",\"compress\":\"2ms\",\"encrypt\":\"3ms\","
+        "\"decrypt\":\"4ms\",\"display\":\"5ms\",\"notify\":\"6ms\"}'");
+    const auto& st = trace["messages"][0]["deliveries"][0]["stages_ms"];
+    int expected = 1;
+    for (const char* stage : {"encode", "compress", "encrypt", "decrypt", "display", "notify"}) {
+        EXPECT_DOUBLE_EQ(st[stage].get<double>(), expected) << stage;
+        ++expected;
+    }
+    EXPECT_DOUBLE_EQ(st["access"].get<double>(), 2 * 1.080);
+    EXPECT_DOUBLE_EQ(st["network"].get<double>(), 2 * 5.800);
+    const auto& d = trace["messages"][0]["deliveries"][0];
+    EXPECT_NEAR(d["latency_ms"].get<double>(), 13.76 + 21.0, 1e-9);
+    // Delivered = decrypted: sent + 3 sender stages + the network + decrypt.
+    EXPECT_NEAR(d["delivered_at_ms"].get<double>(), 1000.0 + 6.0 + 13.76 + 4.0, 1e-9);
+    EXPECT_NEAR(d["displayed_at_ms"].get<double>(), 1000.0 + 6.0 + 13.76 + 4.0 + 5.0, 1e-9);
+}
+
+// A TTL shorter than the offline period: the stored message expires, counted, not lost.
+TEST(Journey, StoredMessageExpiresAfterItsTtlAndIsCountedAsExpired) {
+    const auto [summary, trace] =
+        run_scenario("chain-offline.json", "--set 'nodes.2.storage={\"ttl\":\"2s\"}'");
+    EXPECT_EQ(summary["messages"]["expired"], 1);
+    EXPECT_EQ(summary["messages"]["delivered"], 0);
+    EXPECT_EQ(trace["messages"][0]["deliveries"][0]["status"], "expired");
+    // Also when the run ends before the device is back: expired once the TTL has passed.
+    const auto [early, t2] =
+        run_scenario("chain-offline.json", "--until 4s --set 'nodes.2.storage={\"ttl\":\"2s\"}'");
+    EXPECT_EQ(early["messages"]["expired"], 1);
+    EXPECT_EQ(early["messages"]["stored"], 0);
+}
+
+// With push notifications on, the backlog leaves only once the push has woken the app.
+TEST(Journey, PushNotificationDelaysTheBacklogByItsDelay) {
+    const auto [summary, trace] =
+        run_scenario("chain-offline.json", "--set 'protocol.push={\"delay\":\"500ms\"}'");
+    const auto& d = trace["messages"][0]["deliveries"][0];
+    EXPECT_NEAR(d["stages_ms"]["push"].get<double>(), 500.0, 1e-9);
+    EXPECT_NEAR(d["stages_ms"]["offline_wait"].get<double>(), 5000.0 - 1006.88, 1e-9);
+    EXPECT_NEAR(d["delivered_at_ms"].get<double>(), 5500.0 + 6.88, 1e-9);
+}

@@ -62,9 +62,14 @@ function check(cond, what) {
     await page.click("#btn-play");
     check(await page.locator("#btn-play[data-playing='0']").count() === 1, "pause works");
 
-    // click message #5 (the 850 KiB image, stored while bob is offline): path and stages
-    await page.click("#messages li.msg[data-id='5']");
-    await page.waitForSelector("#details[data-selected='5']");
+    // click the 850 KiB image (stored while bob is offline): path and stages. Its id comes
+    // from the run's trace.json, since ids depend on what else the run sends (receipts).
+    const image = await page.evaluate(async () => {
+      const t = await (await fetch("run/trace.json")).json();
+      return t.messages.find((m) => m.content === "image").id;
+    });
+    await page.click(`#messages li.msg[data-id='${image}']`);
+    await page.waitForSelector(`#details[data-selected='${image}']`);
     const pathText = await page.locator("#details .path").first().textContent();
     check(/alice-phone.*paris-router.*eu-central.*berlin-router.*bob-phone/.test(pathText),
       `journey path shown: ${pathText.trim()}`);
@@ -75,7 +80,7 @@ function check(cond, what) {
       check(names.includes(s), `stage ${s} listed`);
     }
     const offline = stages.find((s) => s[0] === "offline_wait")[1];
-    check(/ s$/.test(offline) && parseFloat(offline) > 5, `offline_wait of message 5 is ${offline}`);
+    check(/ s$/.test(offline) && parseFloat(offline) > 5, `offline_wait of the image is ${offline}`);
     check(await page.locator("#layer-links line.on-path").count() === 4, "its path is highlighted on the map");
 
     // step event by event forward and back
