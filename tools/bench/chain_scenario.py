@@ -43,13 +43,18 @@ def chain(n: int, seed: int, size: str) -> dict:
     left = [f"left-{i}" for i in range(n)]
     right = [f"right-{i}" for i in range(n)]
     nodes = [{"id": r, "kind": "router"} for r in routers]
-    nodes += [{"id": p, "kind": "phone"} for p in left + right]
+    # Every phone belongs to a user of its own (datagrams need none, the format does).
+    nodes += [{"id": p, "kind": "phone", "user": "u-" + p} for p in left + right]
 
     backbone = {"latency": "5ms", "bandwidth": "10Mbps", "queue": "100pkt"}
     access = {"latency": "1ms", "bandwidth": "100Mbps", "queue": "100pkt"}
     links = [{"from": a, "to": b, **backbone} for a, b in zip(routers, routers[1:])]
     links += [{"from": p, "to": routers[0], **access} for p in left]
     links += [{"from": p, "to": routers[-1], **access} for p in right]
+    # msgsim scenarios always have a messaging server; this one carries no traffic.
+    nodes.append({"id": "server", "kind": "server"})
+    links.append({"from": "server", "to": routers[ROUTERS // 2], "latency": "1ms",
+                  "bandwidth": "1Gbps"})
 
     traffic = []
     last_ns = 0
