@@ -15,6 +15,7 @@
 #include "sim/scenario/diagnostics.hpp"
 #include "sim/scenario/profiles.hpp"
 #include "sim/scenario/reader.hpp"
+#include "sim/scenario/topology_import.hpp"
 #include "sim/scenario/units.hpp"
 
 namespace sim::scenario {
@@ -153,13 +154,14 @@ net::LossSpec read_loss(const json& value, const std::string& path) {
 
 class Loader {
 public:
-    explicit Loader(const json& doc) : doc_(doc) {}
+    Loader(const json& doc, std::string file_name) : doc_(doc), file_name_(std::move(file_name)) {}
     model::ModelSpec load();
 
 private:
     void read_profiles(const ObjectReader& top);
-    void read_nodes(const ObjectReader& top);
-    void read_links(const ObjectReader& top);
+    bool read_topology(const ObjectReader& top);
+    void read_nodes(const ObjectReader& top, bool optional);
+    void read_links(const ObjectReader& top, bool optional);
     void read_link(const json& value, const std::string& path);
     void check_reachability() const;
     void read_users(const ObjectReader& top);
@@ -181,6 +183,7 @@ private:
     UserIndex user_named(const std::string& id);
 
     const json& doc_;
+    std::string file_name_;  ///< for warnings, and its directory for relative paths
     model::ModelSpec spec_;
     std::map<std::string, AccessProfile> profiles_;
 
@@ -205,11 +208,10 @@ model::ModelSpec Loader::load() {
                            {"name", "description", "comment", "seed", "duration", "profiles",
                             "nodes", "links", "users", "presence", "protocol", "routing", "traffic",
                             "faults", "output", "expect", "population", "import", "generate"});
-    for (const char* later : {"population", "import", "generate"}) {
-        if (top.has(later)) {
-            top.fail(later, "not supported yet: \"" + std::string(later) +
-                                "\" is planned; list the nodes and links explicitly for now");
-        }
+    if (top.has("population")) {
+        top.fail("population",
+                 "not supported yet: \"population\" is planned; list the phones explicitly "
+                 "for now");
     }
     spec_.name = top.get("name", parse_scenario_name);
     spec_.description = top.notes();
@@ -217,8 +219,11 @@ model::ModelSpec Loader::load() {
     spec_.duration = top.get_or("duration", parse_positive_duration, spec_.duration);
 
     read_profiles(top);
-    read_nodes(top);
-    read_links(top);
+    // Imported or generated routers and links come first, so "nodes" and "links" can refer
+    // to them (and may be left out).
+    const bool topology = read_topology(top);
+    read_nodes(top, topology);
+    read_links(top, topology);
     read_users(top);
     check_reachability();
     read_presence(top);
@@ -310,11 +315,44 @@ void Loader::read_profiles(const ObjectReader& top) {
     }
 }
 
-void Loader::read_nodes(const ObjectReader& top) {
+bool Loader::read_topology(const ObjectReader& top) {
+    const json* imported = top.find("import");
+    const json* generated = top.find("generate");
+    if (imported != nullptr && generated != nullptr) {
+        top.fail("generate", "give \"import\" or \"generate\", not both");
+    }
+    if (imported == nullptr && generated == nullptr) return false;
+    const std::string path = imported != nullptr ? "/import" : "/generate";
+    TopologyPart part =
+        imported != nullptr
+            ? read_import(*imported, path, std::filesystem::path(file_name_).parent_path())
+            : read_generate(*generated, path, spec_.seed);
+    print_warnings(part, file_name_, path);
+    // The part's ids are unique and it comes first, so no duplicate checks are needed.
+    for (std::size_t i = 0; i < part.nodes.size(); ++i) {
+        const auto index = static_cast<NodeIndex>(spec_.nodes.size());
+        node_by_id_.emplace(part.nodes[i].id, index);
+        node_ids_.push_back(part.nodes[i].id);
+        node_path_.push_back(part.origins[i]);
+        declared_user_.emplace_back();
+        access_link_.push_back(kNoLink);
+        spec_.nodes.push_back(std::move(part.nodes[i]));
+    }
+    for (net::LinkSpec& link : part.links) {
+        link_by_ends_.emplace(std::minmax(link.a, link.b),
+                              static_cast<std::uint32_t>(spec_.links.size()));
+        link_path_.push_back(path);
+        spec_.links.push_back(std::move(link));
+    }
+    return true;
+}
+
+void Loader::read_nodes(const ObjectReader& top, bool optional) {
     static const std::vector<std::string> kinds{"phone", "router", "server"};
     static const std::vector<std::string> phone_keys{"user", "access", "type"};
     static const std::vector<std::string> server_keys{"region", "workers", "service_time",
                                                       "queue_capacity", "storage"};
+    if (optional && !top.has("nodes")) return;
     const auto& nodes = array_at(top.required("nodes"), "/nodes");
     for (std::size_t i = 0; i < nodes.size(); ++i) {
         const std::string path = child_path("/nodes", i);
@@ -380,10 +418,12 @@ void Loader::read_nodes(const ObjectReader& top) {
     }
 }
 
-void Loader::read_links(const ObjectReader& top) {
-    const auto& links = array_at(top.required("links"), "/links");
-    for (std::size_t i = 0; i < links.size(); ++i) {
-        read_link(links[i], child_path("/links", i));
+void Loader::read_links(const ObjectReader& top, bool optional) {
+    if (!optional || top.has("links")) {
+        const auto& links = array_at(top.required("links"), "/links");
+        for (std::size_t i = 0; i < links.size(); ++i) {
+            read_link(links[i], child_path("/links", i));
+        }
     }
     for (NodeIndex n = 0; n < spec_.nodes.size(); ++n) {
         model::NodeSpec& node = spec_.nodes[n];
@@ -641,13 +681,12 @@ void Loader::read_protocol(const ObjectReader& top) {
     const json* value = top.find("protocol");
     if (value == nullptr) return;
     model::ProtocolSpec& p = spec_.protocol;
-    const ObjectReader r(
-        *value, "/protocol",
-        {"mtu", "header", "compression", "encryption", "processing", "transport", "receipts",
-         "history", "push"});
+    const ObjectReader r(*value, "/protocol",
+                         {"mtu", "header", "compression", "encryption", "processing", "transport",
+                          "receipts", "history", "push"});
     p.mtu = r.get_or("mtu", parse_size, p.mtu);
-    p.history = r.get_or("history", choice_of({"device", "cloud", "both"}, "history place"),
-                         p.history);
+    p.history =
+        r.get_or("history", choice_of({"device", "cloud", "both"}, "history place"), p.history);
     if (const json* v = r.find("push")) {
         const ObjectReader push(*v, r.path("push"), {"enabled", "delay"});
         p.push = push.get_or("enabled", parse_bool, true);
@@ -1062,7 +1101,7 @@ model::ModelSpec load_scenario(json doc, const std::string& file_name,
         apply_override(doc, assignment, file_name);
     }
     try {
-        return Loader(doc).load();
+        return Loader(doc, file_name).load();
     } catch (const PathError& e) {
         // A value that came from the command line is not in the file: say so.
         std::string reason = e.reason();
