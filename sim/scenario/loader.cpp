@@ -141,8 +141,32 @@ net::LossSpec read_loss(const json& value, const std::string& path) {
     }
     // Gilbert-Elliott; loss_bad defaults to 1, Gilbert's original model.
     const ObjectReader r(value, path,
-                         {"model", "p_good_bad", "p_bad_good", "loss_good", "loss_bad"});
+                         {"model", "p_good_bad", "p_bad_good", "loss_good", "loss_bad", "loss_rate",
+                          "burst_length"});
     loss.model = net::LossSpec::Model::GilbertElliott;
+    if (r.has("loss_rate") || r.has("burst_length")) {
+        // The way people think of bursty loss: a long-run loss rate and a mean burst
+        // length (in packets). With loss_good = 0 and loss_bad = 1 a burst is a stay in the
+        // bad state, geometric with mean 1 / p_bad_good, and the stationary share of the bad
+        // state pi_B = p_good_bad / (p_good_bad + p_bad_good) is the loss rate.
+        for (const char* k : {"p_good_bad", "p_bad_good", "loss_good", "loss_bad"}) {
+            if (r.has(k)) {
+                r.fail(k, "give either loss_rate and burst_length, or the chain's parameters");
+            }
+        }
+        const double rate = r.get("loss_rate", parse_probability);
+        const double burst = r.get("burst_length", parse_number);
+        if (!(rate < 1)) r.fail("loss_rate", "a loss rate of 1 loses everything; give less");
+        if (!(burst >= 1)) r.fail("burst_length", "a burst lasts at least 1 packet");
+        loss.p_bad_good = 1.0 / burst;
+        loss.p_good_bad = rate * loss.p_bad_good / (1.0 - rate);
+        if (loss.p_good_bad > 1) {
+            r.fail("loss_rate", "too high for bursts this short: the chain cannot reach it");
+        }
+        loss.loss_good = 0.0;
+        loss.loss_bad = 1.0;
+        return loss;
+    }
     loss.p_good_bad = r.get("p_good_bad", parse_probability);
     loss.p_bad_good = r.get("p_bad_good", parse_probability);
     loss.loss_good = r.get_or("loss_good", parse_probability, 0.0);

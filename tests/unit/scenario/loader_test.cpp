@@ -418,6 +418,23 @@ TEST(LoadScenario, GilbertElliottLossBadDefaultsToOne) {
     EXPECT_EQ(load_scenario(doc, "m.json").links[2].loss.p, 0.25);
 }
 
+TEST(LoadScenario, GilbertElliottCanBeGivenAsLossRateAndBurstLength) {
+    json doc = minimal();
+    doc["links"][2]["loss"] = {
+        {"model", "gilbert-elliott"}, {"loss_rate", 0.05}, {"burst_length", 4}};
+    const net::LossSpec loss = load_scenario(doc, "m.json").links[2].loss;
+    // Bursts of mean 1 / p_bad_good = 4 packets; stationary bad share = the loss rate.
+    EXPECT_DOUBLE_EQ(loss.p_bad_good, 0.25);
+    EXPECT_DOUBLE_EQ(loss.p_good_bad / (loss.p_good_bad + loss.p_bad_good), 0.05);
+    EXPECT_EQ(loss.loss_good, 0.0);
+    EXPECT_EQ(loss.loss_bad, 1.0);
+    doc["links"][2]["loss"]["p_bad_good"] = 0.5;  // both forms at once
+    EXPECT_EQ(error_of(doc).json_path(), "/links/2/loss/p_bad_good");
+    doc["links"][2]["loss"] = {
+        {"model", "gilbert-elliott"}, {"loss_rate", 0.05}, {"burst_length", 0.5}};
+    EXPECT_EQ(error_of(doc).json_path(), "/links/2/loss/burst_length");
+}
+
 TEST(LoadScenario, AUserListMustNameAllItsPhones) {
     json doc = minimal();
     doc["nodes"].push_back({{"id", "b-laptop"}, {"kind", "phone"}, {"user", "bob"}});
