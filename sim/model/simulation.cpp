@@ -93,10 +93,11 @@ public:
             }
         }
         if (spec_.routing.server_selection == "home") {
-            // A user is homed on the server nearest to their first device; all their devices
-            // use it, wherever they are.
+            // A user is homed on their "home" server, or the one nearest to their first
+            // device; all their devices use it, wherever they are.
             for (const UserSpec& u : spec_.users) {
-                const NodeIndex home = w.server_of[u.devices.front()];
+                const NodeIndex home =
+                    u.home != net::kNoNode ? u.home : w.server_of[u.devices.front()];
                 for (NodeIndex d : u.devices)
                     w.server_of[d] = home;
             }

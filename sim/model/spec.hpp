@@ -48,6 +48,8 @@ struct UserSpec {
     std::string id;
     std::vector<NodeIndex> devices;                       ///< phones of this user; devices[0] sends
     Distribution read_delay = Distribution::constant(0);  ///< ns
+    /// Home server for server_selection "home"; kNoNode: the one nearest its first device.
+    NodeIndex home = net::kNoNode;
 };
 
 /// Offline intervals of one device, sorted and disjoint, each [from, to).

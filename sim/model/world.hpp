@@ -27,7 +27,7 @@ struct PacketCounters {
     std::uint64_t drops_link_down = 0;
     std::uint64_t drops_no_route = 0;
     std::uint64_t resends_capped = 0;  ///< resends whose interval reached its cap (max_retries)
-    std::uint64_t server_busy = 0;         ///< messages refused by a full server queue
+    std::uint64_t server_busy = 0;     ///< messages refused by a full server queue
 };
 
 /// Network-layer datagrams ("layer": "network"): counts and one-way delays.

@@ -202,6 +202,8 @@ private:
 
     NodeIndex node_ref(const json& value, const std::string& path) const;
     NodeIndex phone_ref(const json& value, const std::string& path) const;
+    /// A user's home: a server id, or a region (its first server in node order).
+    NodeIndex home_server(const json& value, const std::string& path) const;
     UserIndex user_ref(const json& value, const std::string& path) const;
     const AccessProfile& profile_ref(const std::string& name, const std::string& path) const;
     UserIndex user_named(const std::string& id);
@@ -278,6 +280,20 @@ NodeIndex Loader::phone_ref(const json& value, const std::string& path) const {
         throw PathError(path, in_quotes(node_ids_[n]) + " is a " + kind + ", not a phone");
     }
     return n;
+}
+
+NodeIndex Loader::home_server(const json& value, const std::string& path) const {
+    const std::string name = parse_at(value, path, parse_name);
+    std::vector<std::string> choices;
+    for (NodeIndex n = 0; n < spec_.nodes.size(); ++n) {
+        const model::NodeSpec& node = spec_.nodes[n];
+        if (node.kind != NodeKind::Server) continue;
+        if (node.id == name || node.region == name) return n;
+        choices.push_back(node.id);
+        if (!node.region.empty()) choices.push_back(node.region);
+    }
+    throw PathError(path, "no server or region " + in_quotes(name) +
+                              suggestion(name, choices, "servers and regions"));
 }
 
 UserIndex Loader::user_ref(const json& value, const std::string& path) const {
@@ -590,7 +606,7 @@ void Loader::read_users(const ObjectReader& top) {
         for (std::size_t i = 0; i < entries.size(); ++i) {
             const std::string path = child_path("/users", i);
             const ObjectReader r(entries[i], path,
-                                 {"id", "devices", "read_delay", "description", "comment"});
+                                 {"id", "devices", "read_delay", "home", "description", "comment"});
             r.notes();
             const std::string id = r.get("id", parse_name);
             if (const auto it = entry_path.find(id); it != entry_path.end()) {
@@ -600,6 +616,7 @@ void Loader::read_users(const ObjectReader& top) {
             const UserIndex u = user_named(id);
             model::UserSpec& user = spec_.users[u];
             user.read_delay = r.get_or("read_delay", parse_random_duration, user.read_delay);
+            if (const json* home = r.find("home")) user.home = home_server(*home, r.path("home"));
             const json* devices = r.find("devices");
             if (devices == nullptr) continue;
             const auto& list = array_at(*devices, r.path("devices"));

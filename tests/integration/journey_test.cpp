@@ -242,3 +242,39 @@ TEST(Journey, PushNotificationDelaysTheBacklogByItsDelay) {
     EXPECT_NEAR(d["stages_ms"]["offline_wait"].get<double>(), 5000.0 - 1006.88, 1e-9);
     EXPECT_NEAR(d["delivered_at_ms"].get<double>(), 5500.0 + 6.88, 1e-9);
 }
+
+// A traveller homed in Sydney but in London: with "home" selection his messages go to the
+// Sydney server, with "nearest" to Frankfurt, and they take longer with "home".
+TEST(ServerSelection, HomeSendsATravellersMessagesToHisHomeRegion) {
+    auto run_selection = [](const std::string& selection) {
+        const auto dir = fresh_dir("gr-" + selection);
+        const auto r =
+            run_msgsim("run '" + scenario_path("scenarios/global-regions.json").string() +
+                           "' --quiet --set routing.server_selection=" + selection + " -o '" +
+                           dir.string() + "'",
+                       dir);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return read_json(dir / "trace.json");
+    };
+    auto gus = [](const nlohmann::json& trace, std::string& server) {
+        double sum = 0;
+        int n = 0;
+        for (const auto& m : trace["messages"]) {
+            if (m["from"] != "gus") continue;
+            server = m["server"];
+            for (const auto& d : m["deliveries"]) {
+                if (d["status"] == "delivered") {
+                    sum += d["latency_ms"].get<double>();
+                    ++n;
+                }
+            }
+        }
+        return n ? sum / n : 0.0;
+    };
+    std::string near_server, home_server;
+    const double near = gus(run_selection("nearest"), near_server);
+    const double home = gus(run_selection("home"), home_server);
+    EXPECT_EQ(near_server, "eu-server");
+    EXPECT_EQ(home_server, "au-server");
+    EXPECT_GT(home, near + 50.0);  // London - Sydney and back is well over 100 ms
+}
