@@ -35,7 +35,7 @@ struct Delivery {
 /// An entity that records every delivery into a log shared by the whole test, and whose
 /// protected kernel calls are made public so tests can drive them from set-up.
 class Recorder : public Entity {
-  public:
+public:
     Recorder(EntityId id, std::vector<Delivery>& log) : Entity(id), log_(log) {}
     void on_event(const Event& ev) override {
         log_.push_back({ev.when, ev.src, ev.seq, ev.dst, ev.kind, ev.payload});
@@ -44,7 +44,7 @@ class Recorder : public Entity {
     using Entity::send;
     using Entity::start_timer;
 
-  private:
+private:
     std::vector<Delivery>& log_;
 };
 
@@ -321,7 +321,7 @@ TEST(Scheduler, EventHookSeesEveryExecutedEventButNoCancelledTimer) {
 
 /// A ping-pong model whose entities fold what they receive into the fingerprint.
 class Pinger : public Entity {
-  public:
+public:
     using Entity::Entity;
     EntityId peer = 0;
     int remaining = 0;
