@@ -101,12 +101,22 @@ int run_command(const RunOptions& o) {
         std::fputs(io::format_summary(summary).c_str(), stdout);
         std::printf("outputs    %s\n", dir.c_str());
     }
-    const auto failures = io::check_expectations(spec.expect, summary);
-    for (const auto& f : failures) {
-        std::fprintf(stderr, "msgsim: expectation failed: %s: %s: %s\n", o.scenario.c_str(),
-                     f.where.c_str(), f.message.c_str());
+    // Each expectation is reported, passed or failed, so a teacher can grade from the output.
+    bool all_passed = true;
+    for (const model::Expectation& e : spec.expect) {
+        const auto failures = io::check_expectations({e}, summary);
+        if (failures.empty()) {
+            if (!o.quiet)
+                std::printf("expect     %s %s: passed\n", e.where.c_str(), e.metric.c_str());
+            continue;
+        }
+        all_passed = false;
+        for (const auto& f : failures) {
+            std::fprintf(stderr, "msgsim: expectation failed: %s: %s: %s\n", o.scenario.c_str(),
+                         f.where.c_str(), f.message.c_str());
+        }
     }
-    return failures.empty() ? kExitOk : kExitExpectationFailed;
+    return all_passed ? kExitOk : kExitExpectationFailed;
 }
 
 }  // namespace

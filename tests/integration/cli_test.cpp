@@ -149,3 +149,16 @@ TEST(Cli, HistoryIsCountedWhereTheScenarioKeepsIt) {
     EXPECT_EQ(h["cloud"]["messages"], 1);
     EXPECT_EQ(h["cloud"]["bytes"], 60);
 }
+
+TEST(Cli, EachExpectationIsReportedPassedOrFailed) {
+    const auto dir = fresh_dir("expect-each");
+    const auto r = run_msgsim("run '" + kChain +
+                                  "' --set 'expect=[{\"metric\":\"messages.sent\",\"equals\":1},"
+                                  "{\"metric\":\"latency_ms.p99\",\"max\":10}]' -o '" +
+                                  dir.string() + "'",
+                              dir);
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_NE(r.out.find("/expect/0 messages.sent: passed"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("/expect/1: latency_ms.p99 = 13.76, expected <= 10"), std::string::npos)
+        << r.err;
+}
