@@ -128,7 +128,8 @@ json make_summary(const model::ModelSpec& spec, const model::RunResult& r) {
                      {{"loss", p.drops_loss},
                       {"queue_full", p.drops_queue_full},
                       {"link_down", p.drops_link_down},
-                      {"no_route", p.drops_no_route}}},
+                      {"no_route", p.drops_no_route},
+                      {"red", p.drops_red}}},
                     {"resend_interval_capped", p.resends_capped},
                     {"server_busy", p.server_busy}};
     if (!spec.datagrams.empty()) {
@@ -156,19 +157,21 @@ json make_summary(const model::ModelSpec& spec, const model::RunResult& r) {
     const double seconds = to_seconds(r.sim_time);
     for (const model::LinkReport& l : r.links) {
         const net::PortStats& st = l.stats;
-        links.push_back({{"from", node_id(spec, l.from)},
-                         {"to", node_id(spec, l.to)},
-                         {"utilization", seconds > 0 ? to_seconds(st.busy) / seconds : 0.0},
-                         {"packets", st.packets_sent},
-                         {"bytes", st.bytes_sent},
-                         {"mean_queue_delay_ms",
-                          st.waits ? to_ms(st.total_wait) / static_cast<double>(st.waits) : 0.0},
-                         {"max_queue_bytes", st.max_queue_bytes},
-                         {"drops", st.drops_loss + st.drops_queue_full + st.drops_link_down},
-                         {"dropped",
-                          {{"loss", st.drops_loss},
-                           {"queue_full", st.drops_queue_full},
-                           {"link_down", st.drops_link_down}}}});
+        links.push_back(
+            {{"from", node_id(spec, l.from)},
+             {"to", node_id(spec, l.to)},
+             {"utilization", seconds > 0 ? to_seconds(st.busy) / seconds : 0.0},
+             {"packets", st.packets_sent},
+             {"bytes", st.bytes_sent},
+             {"mean_queue_delay_ms",
+              st.waits ? to_ms(st.total_wait) / static_cast<double>(st.waits) : 0.0},
+             {"max_queue_bytes", st.max_queue_bytes},
+             {"drops", st.drops_loss + st.drops_queue_full + st.drops_red + st.drops_link_down},
+             {"dropped",
+              {{"loss", st.drops_loss},
+               {"queue_full", st.drops_queue_full},
+               {"link_down", st.drops_link_down},
+               {"red", st.drops_red}}}});
     }
     s["links"] = std::move(links);
     json servers = json::array();

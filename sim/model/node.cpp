@@ -146,6 +146,10 @@ void Node::start_hop(std::uint32_t port_index, std::uint32_t pid) {
             ++world_.counters.drops_queue_full;
             discard(pid, PacketObserver::What::DroppedQueueFull);
             return;
+        case net::Port::Admit::DroppedEarly:
+            ++world_.counters.drops_red;
+            discard(pid, PacketObserver::What::DroppedQueueFull);
+            return;
         case net::Port::Admit::DroppedDown:
             ++world_.counters.drops_link_down;
             discard(pid, PacketObserver::What::DroppedLinkDown);

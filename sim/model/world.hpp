@@ -24,6 +24,7 @@ struct PacketCounters {
     std::uint64_t retransmissions = 0;  ///< resends after a timeout or a busy server
     std::uint64_t drops_loss = 0;
     std::uint64_t drops_queue_full = 0;
+    std::uint64_t drops_red = 0;  ///< early drops by RED queues
     std::uint64_t drops_link_down = 0;
     std::uint64_t drops_no_route = 0;
     std::uint64_t resends_capped = 0;  ///< resends whose interval reached its cap (max_retries)

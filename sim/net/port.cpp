@@ -12,6 +12,7 @@ Port::Port(const LinkSpec& spec, NodeIndex peer, Rng loss_rng)
       latency_(spec.latency),
       bandwidth_bps_(spec.bandwidth_bps),
       queue_spec_(spec.queue),
+      red_(spec.red),
       loss_(spec.loss),
       rng_(loss_rng) {
     MSGSIM_CHECK(bandwidth_bps_ > 0, "link bandwidth must be positive");
@@ -26,6 +27,10 @@ Port::Admit Port::offer(std::uint32_t packet, std::uint32_t bytes, Time now) {
     if (!in_flight_) {
         start(q, now);
         return Admit::StartNow;
+    }
+    if (red_.enabled && red_drops()) {
+        ++stats_.drops_red;
+        return Admit::DroppedEarly;
     }
     const bool full = queue_spec_.unit == QueueSpec::Unit::Packets
                           ? queue_.size() + 1 > queue_spec_.capacity
@@ -46,6 +51,33 @@ Port::Queued Port::start(Queued q, Time now) {
     ++stats_.waits;
     stats_.total_wait += now - q.enqueued;
     return q;
+}
+
+bool Port::red_drops() {
+    // Floyd & Jacobson (1993), section 4: average the queue at each arrival; between the
+    // thresholds drop with p_b = p_max (avg - min) / (max - min), spread out by the count
+    // of arrivals since the last drop (p_a = p_b / (1 - count p_b)).
+    const double q = queue_spec_.unit == QueueSpec::Unit::Packets
+                         ? static_cast<double>(queue_.size())
+                         : static_cast<double>(queued_bytes_);
+    red_avg_ += red_.weight * (q - red_avg_);
+    if (red_avg_ < red_.min) {
+        red_count_ = -1;
+        return false;
+    }
+    if (red_avg_ >= red_.max) {
+        red_count_ = 0;
+        return true;
+    }
+    ++red_count_;
+    const double p_b = red_.p_max * (red_avg_ - red_.min) / (red_.max - red_.min);
+    const double denom = 1 - static_cast<double>(red_count_) * p_b;
+    const double p_a = denom <= 0 ? 1.0 : p_b / denom;
+    if (rng_.uniform01() < p_a) {
+        red_count_ = 0;
+        return true;
+    }
+    return false;
 }
 
 bool Port::draw_loss() {

@@ -22,6 +22,7 @@ struct PortStats {
     Duration total_wait{0};   ///< their summed wait in the queue
     std::uint64_t max_queue_bytes = 0;
     std::uint64_t drops_queue_full = 0;
+    std::uint64_t drops_red = 0;  ///< early drops by RED
     std::uint64_t drops_loss = 0;
     std::uint64_t drops_link_down = 0;
 };
@@ -33,7 +34,7 @@ public:
         std::uint32_t bytes;
         Time enqueued;
     };
-    enum class Admit : std::uint8_t { StartNow, Queued, DroppedFull, DroppedDown };
+    enum class Admit : std::uint8_t { StartNow, Queued, DroppedFull, DroppedEarly, DroppedDown };
 
     Port(const LinkSpec& spec, NodeIndex peer, Rng loss_rng);
 
@@ -75,12 +76,16 @@ public:
 
 private:
     bool draw_loss();
+    bool red_drops();
     Queued start(Queued q, Time now);
 
     NodeIndex peer_;
     Duration latency_;
     std::uint64_t bandwidth_bps_;
     QueueSpec queue_spec_;
+    RedSpec red_;
+    double red_avg_ = 0;           ///< EWMA of the queue length at arrivals
+    std::int64_t red_count_ = -1;  ///< arrivals since the last early drop (-1: none yet)
     LossSpec loss_;
     Rng rng_;
     bool ge_bad_ = false;  ///< Gilbert-Elliott state

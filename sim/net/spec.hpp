@@ -46,6 +46,16 @@ struct QueueSpec {
     std::uint64_t capacity = 1 << 20;
 };
 
+/// Random Early Detection (Floyd & Jacobson, 1993) on a drop-tail queue: arrivals are
+/// dropped with a probability that grows with the average queue, before it is full.
+struct RedSpec {
+    bool enabled = false;
+    double min = 0;         ///< average queue (in the queue's unit) below which nothing drops
+    double max = 0;         ///< average queue at and above which every arrival drops
+    double p_max = 0.1;     ///< drop probability as the average reaches `max`
+    double weight = 0.002;  ///< EWMA weight of each arrival's instantaneous queue
+};
+
 /// A full-duplex link; each direction has its own queue and loss state, same parameters.
 struct LinkSpec {
     NodeIndex a = kNoNode;  ///< "from" in the scenario
@@ -54,6 +64,7 @@ struct LinkSpec {
     std::uint64_t bandwidth_bps = 0;
     LossSpec loss;
     QueueSpec queue;
+    RedSpec red;
     std::string profile;  ///< access profile it came from, if any (for reports)
 };
 

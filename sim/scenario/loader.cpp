@@ -174,6 +174,31 @@ net::LossSpec read_loss(const json& value, const std::string& path) {
     return loss;
 }
 
+/// {"min": .., "max": .., "p_max": 0.1, "weight": 0.002}: RED on a link's queues, the
+/// thresholds in the queue's own unit ("20pkt" for a queue in packets, bytes otherwise).
+net::RedSpec read_red(const json& value, const std::string& path, const net::QueueSpec& queue) {
+    const ObjectReader r(value, path, {"min", "max", "p_max", "weight"});
+    net::RedSpec red;
+    red.enabled = true;
+    auto threshold = [&](const char* key) {
+        const net::QueueSpec q = r.get(key, parse_queue);
+        if (q.unit != queue.unit) {
+            r.fail(key, queue.unit == net::QueueSpec::Unit::Packets
+                            ? "the queue is counted in packets: give a threshold like \"20pkt\""
+                            : "the queue is counted in bytes: give a threshold like \"64KiB\"");
+        }
+        if (q.capacity > queue.capacity) r.fail(key, "above the queue's capacity");
+        return static_cast<double>(q.capacity);
+    };
+    red.min = threshold("min");
+    red.max = threshold("max");
+    if (!(red.max > red.min)) r.fail("max", "\"max\" must be above \"min\"");
+    red.p_max = r.get_or("p_max", parse_probability, red.p_max);
+    red.weight = r.get_or("weight", parse_probability, red.weight);
+    if (!(red.weight > 0)) r.fail("weight", "the averaging weight must be positive");
+    return red;
+}
+
 // --- the loader ----------------------------------------------------------------------------
 
 class Loader {
@@ -480,7 +505,7 @@ void Loader::read_links(const ObjectReader& top, bool optional) {
 
 void Loader::read_link(const json& value, const std::string& path) {
     const ObjectReader r(value, path,
-                         {"from", "to", "profile", "latency", "bandwidth", "loss", "queue",
+                         {"from", "to", "profile", "latency", "bandwidth", "loss", "queue", "red",
                           "description", "comment"});
     r.notes();
     net::LinkSpec link;
@@ -552,6 +577,7 @@ void Loader::read_link(const json& value, const std::string& path) {
     }
     link.queue = r.get_optional("queue", parse_queue)
                      .value_or(inherited(&AccessProfile::queue).value_or(net::QueueSpec{}));
+    if (const json* red = r.find("red")) link.red = read_red(*red, r.path("red"), link.queue);
 
     if (phone != net::kNoNode) access_link_[phone] = index;
     link_by_ends_.emplace(ends, index);

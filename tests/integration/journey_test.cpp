@@ -278,3 +278,20 @@ TEST(ServerSelection, HomeSendsATravellersMessagesToHisHomeRegion) {
     EXPECT_EQ(home_server, "au-server");
     EXPECT_GT(home, near + 50.0);  // London - Sydney and back is well over 100 ms
 }
+
+// RED on the overloaded bottleneck: early drops keep its queue short, so the datagrams that
+// get through wait less than behind a full drop-tail queue of the same size.
+TEST(Datagrams, RedKeepsTheBottleneckQueueShorterThanDropTail) {
+    const std::string overload =
+        "--set traffic.0.rate=60000/s --set traffic.0.count=6000 --set links.1.queue=50pkt";
+    const auto [droptail, t1] = run_scenario("datagrams.json", overload);
+    const auto [red, t2] = run_scenario(
+        "datagrams.json",
+        overload + " --set 'links.1.red={\"min\":\"5pkt\",\"max\":\"15pkt\",\"weight\":0.2}'");
+    EXPECT_GT(red["packets"]["dropped"]["red"].get<int>(), 0);
+    EXPECT_EQ(droptail["packets"]["dropped"]["red"], 0);
+    EXPECT_LT(red["datagrams"]["delay_ms"]["mean"].get<double>(),
+              droptail["datagrams"]["delay_ms"]["mean"].get<double>());
+    const auto& d = red["datagrams"];
+    EXPECT_EQ(d["sent"].get<int>(), d["delivered"].get<int>() + d["dropped"].get<int>());
+}

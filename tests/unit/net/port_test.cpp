@@ -106,3 +106,30 @@ TEST(Port, GilbertElliottLossesComeInBurstsAtTheStationaryRate) {
     EXPECT_NEAR(static_cast<double>(lost) / n, 0.01 / 0.21, 0.006);
     EXPECT_NEAR(static_cast<double>(lost) / runs, 5.0, 0.5);
 }
+
+TEST(Port, RedDropsEarlyBeforeTheQueueIsFullAndNeverBelowItsMinimum) {
+    LinkSpec l = link(1'000'000, QueueSpec{QueueSpec::Unit::Packets, 100});
+    l.red = RedSpec{.enabled = true, .min = 5, .max = 15, .p_max = 0.1, .weight = 0.2};
+    Port p(l, 1, Rng(3));
+    p.offer(0, 100, t0);  // on the wire; the rest queue up, none is served
+    std::size_t first_drop_queue = 0;
+    for (std::uint32_t i = 1; i < 200; ++i) {
+        const std::size_t before = p.queued_packets();
+        const auto admit = p.offer(i, 100, t0);
+        ASSERT_NE(admit, Port::Admit::DroppedFull);
+        if (admit == Port::Admit::DroppedEarly && first_drop_queue == 0) first_drop_queue = before;
+    }
+    EXPECT_GT(p.stats().drops_red, 0u);
+    EXPECT_EQ(p.stats().drops_queue_full, 0u);
+    // The average lags the queue, so the first early drop comes at a queue above min; once
+    // the average passes max every arrival is dropped and the queue stops growing.
+    EXPECT_GT(first_drop_queue, 5u);
+    EXPECT_LT(p.queued_packets(), 40u);
+}
+
+TEST(Port, RedIsOffByDefault) {
+    Port p(link(1'000'000, QueueSpec{QueueSpec::Unit::Packets, 100}), 1, Rng(3));
+    for (std::uint32_t i = 0; i < 101; ++i)
+        EXPECT_NE(p.offer(i, 100, t0), Port::Admit::DroppedEarly);
+    EXPECT_EQ(p.offer(200, 100, t0), Port::Admit::DroppedFull);
+}
