@@ -34,6 +34,24 @@ std::string path_text(const model::ModelSpec& spec, const std::vector<net::NodeI
     return s;
 }
 
+/// One leg of the journey (uplink or downlink): where its time went, along the packet
+/// that completed reassembly. Prints the arrival line and returns the leg's duration.
+Duration narrate_leg(Time start, const char* indent, const std::string& who, const model::Stages& s,
+                     const std::vector<net::NodeIndex>& path, std::uint32_t resends,
+                     const model::ModelSpec& spec) {
+    const Duration leg = s[Stage::Access] + s[Stage::Queueing] + s[Stage::Network] +
+                         s[Stage::Retransmit] + s[Stage::Reassembly];
+    std::printf(
+        "%s%s %s has all packets after %s: path %s; access links %s, queueing %s, propagation "
+        "and transmission %s, lost to retransmission %s (%u resend(s)), waiting for other "
+        "packets %s.\n",
+        indent, at(start + leg).c_str(), who.c_str(), ms(leg).c_str(),
+        path_text(spec, path).c_str(), ms(s[Stage::Access]).c_str(), ms(s[Stage::Queueing]).c_str(),
+        ms(s[Stage::Network]).c_str(), ms(s[Stage::Retransmit]).c_str(), resends,
+        ms(s[Stage::Reassembly]).c_str());
+    return leg;
+}
+
 void narrate(const model::ModelSpec& spec, const model::RunResult& r, std::uint32_t id) {
     const model::MessageRecord& m = r.journal[id];
     const auto& up = m.uplink;
@@ -66,18 +84,8 @@ void narrate(const model::ModelSpec& spec, const model::RunResult& r, std::uint3
                     at(kTimeZero + r.sim_time).c_str());
         return;
     }
-    const Duration uplink = up[Stage::Access] + up[Stage::Queueing] + up[Stage::Network] +
-                            up[Stage::Retransmit] + up[Stage::Reassembly];
-    t += uplink;
-    std::printf(
-        "%s The server %s has all packets after %s: path %s; access links %s, queueing %s, "
-        "propagation and transmission %s, lost to retransmission %s (%u resend(s)), waiting for "
-        "other packets %s.\n",
-        at(t).c_str(), spec.nodes[m.server].id.c_str(), ms(uplink).c_str(),
-        path_text(spec, m.uplink_path).c_str(), ms(up[Stage::Access]).c_str(),
-        ms(up[Stage::Queueing]).c_str(), ms(up[Stage::Network]).c_str(),
-        ms(up[Stage::Retransmit]).c_str(), m.uplink_retransmissions,
-        ms(up[Stage::Reassembly]).c_str());
+    t += narrate_leg(t, "", "The server " + spec.nodes[m.server].id, up, m.uplink_path,
+                     m.uplink_retransmissions, spec);
     t += up[Stage::Server];
     std::printf("%s The server has queued and processed it (%s) and looks up %s's %zu device(s).\n",
                 at(t).c_str(), ms(up[Stage::Server]).c_str(), to.c_str(), m.deliveries.size());
@@ -121,18 +129,7 @@ void narrate(const model::ModelSpec& spec, const model::RunResult& r, std::uint3
                 "  %s A push notification woke the app on %s after %s; it fetches its backlog.\n",
                 at(u).c_str(), dev.c_str(), ms(s[Stage::Push]).c_str());
         }
-        const Duration down = s[Stage::Access] + s[Stage::Queueing] + s[Stage::Network] +
-                              s[Stage::Retransmit] + s[Stage::Reassembly];
-        u += down;
-        std::printf(
-            "  %s %s has all packets after %s: path %s; access links %s, queueing %s, propagation "
-            "and "
-            "transmission %s, lost to retransmission %s (%u resend(s)), waiting for other packets "
-            "%s.\n",
-            at(u).c_str(), dev.c_str(), ms(down).c_str(), path_text(spec, d.path).c_str(),
-            ms(s[Stage::Access]).c_str(), ms(s[Stage::Queueing]).c_str(),
-            ms(s[Stage::Network]).c_str(), ms(s[Stage::Retransmit]).c_str(), d.retransmissions,
-            ms(s[Stage::Reassembly]).c_str());
+        u += narrate_leg(u, "  ", dev, s, d.path, d.retransmissions, spec);
         std::printf("  %s Decrypted (%s): delivered.\n", at(d.delivered_at).c_str(),
                     ms(s[Stage::Decrypt]).c_str());
         std::printf("  %s Displayed (%s).\n", at(d.displayed_at).c_str(),

@@ -92,8 +92,8 @@ void Node::on_model_event(const Event& e) {
 }
 
 void Node::receive(std::uint32_t pid) {
-    MSGSIM_CHECK(false, "packet addressed to router " + world_.spec.nodes[id()].id);
-    discard(pid, PacketObserver::What::DroppedLinkDown);
+    MSGSIM_CHECK(false, "packet " + std::to_string(pid) + " addressed to router " +
+                            world_.spec.nodes[id()].id);
 }
 
 void Node::discard(std::uint32_t pid, PacketObserver::What why) {

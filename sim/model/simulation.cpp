@@ -86,11 +86,9 @@ public:
                     w.server_of[i] = s;
                 }
             }
-            if (w.server_of[i] == net::kNoNode) {
-                throw UnsupportedError(
-                    "/nodes/" + std::to_string(i),
-                    "phone \"" + spec_.nodes[i].id + "\" cannot reach any server");
-            }
+            // The loader refuses a phone that cannot reach a server.
+            MSGSIM_CHECK(w.server_of[i] != net::kNoNode,
+                         "phone " + spec_.nodes[i].id + " cannot reach any server");
         }
         if (spec_.routing.server_selection == "home") {
             // A user is homed on their "home" server, or the one nearest to their first
@@ -241,7 +239,6 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
     r.fingerprint = sched.fingerprint();
     r.packets = world->counters;
     r.datagrams = std::move(world->datagrams);
-    r.server_of = world->server_of;
     r.route_updates = std::move(world->route_updates);
     for (const net::LinkSpec& l : spec.links) {
         for (const auto& [from, to] : {std::pair{l.a, l.b}, std::pair{l.b, l.a}}) {

@@ -65,7 +65,6 @@ struct RunResult {
     DeliveryCounts receipts_read;       ///< read receipts likewise
     std::vector<LinkReport> links;      ///< two per link: a->b then b->a
     std::vector<ServerReport> servers;
-    std::vector<NodeIndex> server_of;  ///< per node: phones' chosen server
     std::vector<RouteUpdate> route_updates;
 };
 
