@@ -42,26 +42,28 @@ struct Routing::Graph {
     Type g;
 };
 
-Routing::Routing(std::vector<NodeKind> kinds, std::vector<LinkSpec> links,
+Routing::Routing(const std::vector<NodeKind>& kinds, const std::vector<LinkSpec>& links,
                  std::shared_ptr<const RoutingPolicy> policy, LinkState state)
-    : kinds_(std::move(kinds)),
-      links_(std::move(links)),
-      policy_(std::move(policy)),
-      state_(std::move(state)),
-      out_(kinds_.size()),
-      graph_(std::make_unique<Graph>(kinds_.size())) {
+    : policy_(std::move(policy)), state_(std::move(state)), dense_of_(kinds.size(), kNoNode) {
     MSGSIM_CHECK(policy_ != nullptr, "routing needs a policy");
     MSGSIM_CHECK(
-        state_.up.size() == 2 * links_.size() && state_.queue_delay.size() == 2 * links_.size(),
+        state_.up.size() == 2 * links.size() && state_.queue_delay.size() == 2 * links.size(),
         "link state does not match the links");
-    for (std::size_t i = 0; i < links_.size(); ++i) {
-        const LinkSpec& l = links_[i];
-        if (kinds_[l.a] == NodeKind::Phone || kinds_[l.b] == NodeKind::Phone) continue;
+    for (NodeIndex n = 0; n < kinds.size(); ++n) {
+        if (kinds[n] == NodeKind::Phone) continue;
+        dense_of_[n] = static_cast<NodeIndex>(node_of_.size());
+        node_of_.push_back(n);
+    }
+    out_.resize(node_of_.size());
+    graph_ = std::make_unique<Graph>(node_of_.size());
+    for (std::size_t i = 0; i < links.size(); ++i) {
+        const LinkSpec& l = links[i];
+        if (kinds[l.a] == NodeKind::Phone || kinds[l.b] == NodeKind::Phone) continue;
         for (int dir = 0; dir < 2; ++dir) {
             const std::size_t d = 2 * i + static_cast<std::size_t>(dir);
             if (!state_.up[d]) continue;
-            const NodeIndex u = dir == 0 ? l.a : l.b;
-            const NodeIndex v = dir == 0 ? l.b : l.a;
+            const NodeIndex u = dense_of_[dir == 0 ? l.a : l.b];
+            const NodeIndex v = dense_of_[dir == 0 ? l.b : l.a];
             const std::int64_t cost = policy_->link_cost(l, state_.queue_delay[d]);
             MSGSIM_CHECK(cost >= 0, "negative link cost");
             out_[u].push_back(OutEdge{v, cost, l.latency.count()});
@@ -77,9 +79,11 @@ Routing::Routing(std::vector<NodeKind> kinds, std::vector<LinkSpec> links,
 Routing::~Routing() = default;
 Routing::Routing(Routing&&) noexcept = default;
 
-const Routing::Table& Routing::table(NodeIndex dest, bool by_latency) {
+const Routing::Table* Routing::table(NodeIndex dest_node, bool by_latency) {
+    const NodeIndex dest = dense(dest_node);
+    if (dest == kNoNode) return nullptr;
     auto& cache = by_latency ? latency_tables_ : tables_;
-    if (auto it = cache.find(dest); it != cache.end()) return it->second;
+    if (auto it = cache.find(dest); it != cache.end()) return &it->second;
 
     using Vertex = Graph::Type::vertex_descriptor;
     using EdgeDesc = Graph::Type::edge_descriptor;
@@ -114,45 +118,50 @@ const Routing::Table& Routing::table(NodeIndex dest, bool by_latency) {
         if (v == dest || !has_via[v] || dist[v] == kInf) continue;
         const EdgeDesc e = via[v];  // reversed edge u -> v: the direction v -> u
         const auto u = static_cast<NodeIndex>(boost::source(e, g));
-        t.next[v] = u;
+        t.next[v] = node_of_[u];
         t.cost[v] = dist[v];
         t.latency[v] = t.latency[u] + g[e].latency;
     }
-    return cache.emplace(dest, std::move(t)).first->second;
+    return &cache.emplace(dest, std::move(t)).first->second;
 }
 
-NodeIndex Routing::next_hop(NodeIndex at, NodeIndex dest, std::uint64_t flow) {
-    const Table& t = table(dest, false);
-    if (!policy_->multipath() || t.cost[at] <= 0) return t.next[at];
+NodeIndex Routing::next_hop(NodeIndex at_node, NodeIndex dest, std::uint64_t flow) {
+    const Table* t = table(dest, false);
+    const NodeIndex at = dense(at_node);
+    if (t == nullptr || at == kNoNode) return kNoNode;
+    if (!policy_->multipath() || t->cost[at] <= 0) return t->next[at];
     // All neighbours on a least-cost route; the flow's hash picks one, the same at every
     // packet, so a flow keeps its path (RFC 2992's hash-threshold idea, modulo form).
     NodeIndex choices[16];
     std::size_t k = 0;
     for (const OutEdge& e : out_[at]) {
-        if (t.cost[e.to] >= 0 && t.cost[e.to] + e.cost == t.cost[at] && k < std::size(choices)) {
-            choices[k++] = e.to;
+        if (t->cost[e.to] >= 0 && t->cost[e.to] + e.cost == t->cost[at] && k < std::size(choices)) {
+            choices[k++] = node_of_[e.to];
         }
     }
-    if (k <= 1) return t.next[at];
-    return choices[mix64(flow ^ (std::uint64_t{at} << 32)) % k];
+    if (k <= 1) return t->next[at];
+    return choices[mix64(flow ^ (std::uint64_t{at_node} << 32)) % k];
 }
 
 std::optional<std::int64_t> Routing::route_cost(NodeIndex from, NodeIndex dest) {
-    const Table& t = table(dest, false);
-    if (t.cost[from] < 0) return std::nullopt;
-    return t.cost[from];
+    const Table* t = table(dest, false);
+    const NodeIndex at = dense(from);
+    if (t == nullptr || at == kNoNode || t->cost[at] < 0) return std::nullopt;
+    return t->cost[at];
 }
 
 std::optional<Duration> Routing::route_latency(NodeIndex from, NodeIndex dest) {
-    const Table& t = table(dest, false);
-    if (t.latency[from] < 0) return std::nullopt;
-    return Duration{t.latency[from]};
+    const Table* t = table(dest, false);
+    const NodeIndex at = dense(from);
+    if (t == nullptr || at == kNoNode || t->latency[at] < 0) return std::nullopt;
+    return Duration{t->latency[at]};
 }
 
 std::optional<Duration> Routing::least_latency(NodeIndex from, NodeIndex dest) {
-    const Table& t = table(dest, true);
-    if (t.latency[from] < 0) return std::nullopt;
-    return Duration{t.latency[from]};
+    const Table* t = table(dest, true);
+    const NodeIndex at = dense(from);
+    if (t == nullptr || at == kNoNode || t->latency[at] < 0) return std::nullopt;
+    return Duration{t->latency[at]};
 }
 
 }  // namespace sim::net

@@ -27,7 +27,9 @@ struct LinkState {
 
 class Routing {
 public:
-    Routing(std::vector<NodeKind> kinds, std::vector<LinkSpec> links,
+    /// Only infrastructure nodes (routers, servers) and the links between them are kept:
+    /// tables and graph are sized by those, whatever the number of phones.
+    Routing(const std::vector<NodeKind>& kinds, const std::vector<LinkSpec>& links,
             std::shared_ptr<const RoutingPolicy> policy, LinkState state);
     ~Routing();
     Routing(Routing&&) noexcept;
@@ -50,24 +52,30 @@ public:
     std::size_t tables() const { return tables_.size(); }
 
 private:
+    /// Indexed by dense infrastructure index.
     struct Table {
-        std::vector<NodeIndex> next;        ///< next hop toward the destination
+        std::vector<NodeIndex> next;        ///< next hop (a node index) toward the destination
         std::vector<std::int64_t> cost;     ///< cost to the destination; -1 unreachable
         std::vector<std::int64_t> latency;  ///< latency along that route, ns; -1 unreachable
     };
     struct OutEdge {
-        NodeIndex to;
+        NodeIndex to;  ///< dense index
         std::int64_t cost;
         std::int64_t latency;
     };
     struct Graph;
-    const Table& table(NodeIndex dest, bool by_latency);
+    /// Table toward infrastructure node `dest`; nullptr if `dest` is a phone.
+    const Table* table(NodeIndex dest, bool by_latency);
+    /// Dense infrastructure index of a node; kNoNode for phones and unknown nodes.
+    NodeIndex dense(NodeIndex node) const {
+        return node < dense_of_.size() ? dense_of_[node] : kNoNode;
+    }
 
-    std::vector<NodeKind> kinds_;
-    std::vector<LinkSpec> links_;
     std::shared_ptr<const RoutingPolicy> policy_;
     LinkState state_;
-    std::vector<std::vector<OutEdge>> out_;  ///< per node, infrastructure directions that are up
+    std::vector<NodeIndex> dense_of_;        ///< node -> dense index, kNoNode for phones
+    std::vector<NodeIndex> node_of_;         ///< dense index -> node
+    std::vector<std::vector<OutEdge>> out_;  ///< per dense node, directions that are up
     std::unique_ptr<Graph> graph_;           ///< reversed edges, for Dijkstra from a destination
     std::unordered_map<NodeIndex, Table> tables_;
     std::unordered_map<NodeIndex, Table> latency_tables_;
