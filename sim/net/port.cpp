@@ -117,16 +117,18 @@ Port::Finished Port::finish(Time now) {
     return f;
 }
 
-std::deque<Port::Queued> Port::go_down() {
+std::vector<Port::Queued> Port::go_down() {
     up_ = false;
     ++epoch_;
-    std::deque<Queued> dropped = std::move(queue_);
-    queue_.clear();
-    queued_bytes_ = 0;
+    std::vector<Queued> dropped;
+    dropped.reserve(queue_.size() + 1);
     if (in_flight_) {
-        dropped.push_front(*in_flight_);
+        dropped.push_back(*in_flight_);
         in_flight_.reset();
     }
+    for (; !queue_.empty(); queue_.pop_front())
+        dropped.push_back(queue_.front());
+    queued_bytes_ = 0;
     stats_.drops_link_down += dropped.size();
     return dropped;
 }

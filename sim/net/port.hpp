@@ -3,10 +3,12 @@
 // it moves opaque packet ids and sizes, and its owner schedules the events it asks for.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
-#include <deque>
 #include <optional>
+#include <vector>
 
+#include "sim/core/ring.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/core/time.hpp"
 #include "sim/net/spec.hpp"
@@ -25,6 +27,21 @@ struct PortStats {
     std::uint64_t drops_red = 0;  ///< early drops by RED
     std::uint64_t drops_loss = 0;
     std::uint64_t drops_link_down = 0;
+
+    /// Adds another direction's counts (max_queue_bytes: the larger).
+    PortStats& operator+=(const PortStats& o) {
+        packets_sent += o.packets_sent;
+        bytes_sent += o.bytes_sent;
+        busy += o.busy;
+        waits += o.waits;
+        total_wait += o.total_wait;
+        max_queue_bytes = std::max(max_queue_bytes, o.max_queue_bytes);
+        drops_queue_full += o.drops_queue_full;
+        drops_red += o.drops_red;
+        drops_loss += o.drops_loss;
+        drops_link_down += o.drops_link_down;
+        return *this;
+    }
 };
 
 class Port {
@@ -69,7 +86,7 @@ public:
 
     /// Takes the link direction down: every queued packet and the one in flight are
     /// returned for the caller to discard (counted as link_down drops).
-    std::deque<Queued> go_down();
+    std::vector<Queued> go_down();
     void go_up() { up_ = true; }
     /// Bumped by go_down(): an end-of-transmission event carrying an older epoch is stale.
     std::uint32_t epoch() const { return epoch_; }
@@ -91,7 +108,7 @@ private:
     bool ge_bad_ = false;  ///< Gilbert-Elliott state
     bool up_ = true;
     std::uint32_t epoch_ = 0;
-    std::deque<Queued> queue_;
+    Ring<Queued> queue_;
     std::uint64_t queued_bytes_ = 0;
     std::optional<Queued> in_flight_;
     Time tx_started_{};
