@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/chunked.hpp"
 #include "sim/core/time.hpp"
 #include "sim/model/spec.hpp"
 
@@ -111,7 +112,7 @@ public:
     }
     MessageRecord& operator[](std::uint32_t i) { return messages_[i]; }
     const MessageRecord& operator[](std::uint32_t i) const { return messages_[i]; }
-    const std::vector<MessageRecord>& messages() const { return messages_; }
+    const ChunkedVector<MessageRecord>& messages() const { return messages_; }
     Delivery& delivery(std::uint32_t message, NodeIndex device);
     /// Adds a receipt about `message` from `from` (a recipient device) to the device that
     /// sent the message; returns its index.
@@ -119,7 +120,7 @@ public:
                               UserIndex from_user, Time now, const ProtocolSpec& protocol);
 
 private:
-    std::vector<MessageRecord> messages_;
+    ChunkedVector<MessageRecord> messages_;
 };
 
 }  // namespace sim::model
