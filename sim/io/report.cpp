@@ -174,6 +174,36 @@ json make_summary(const model::ModelSpec& spec, const model::RunResult& r) {
                {"red", st.drops_red}}}});
     }
     s["links"] = std::move(links);
+    if (!r.populations.empty()) {
+        json pops = json::array();
+        for (const model::PopulationReport& p : r.populations) {
+            const auto direction = [&](const net::PortStats& st, Duration max_busy) {
+                const double capacity = seconds * static_cast<double>(p.devices);
+                return json{
+                    {"packets", st.packets_sent},
+                    {"bytes", st.bytes_sent},
+                    {"mean_utilization", capacity > 0 ? to_seconds(st.busy) / capacity : 0.0},
+                    {"max_utilization", seconds > 0 ? to_seconds(max_busy) / seconds : 0.0},
+                    {"mean_queue_delay_ms",
+                     st.waits ? to_ms(st.total_wait) / static_cast<double>(st.waits) : 0.0},
+                    {"max_queue_bytes", st.max_queue_bytes},
+                    {"drops",
+                     st.drops_loss + st.drops_queue_full + st.drops_red + st.drops_link_down},
+                    {"dropped",
+                     {{"loss", st.drops_loss},
+                      {"queue_full", st.drops_queue_full},
+                      {"link_down", st.drops_link_down},
+                      {"red", st.drops_red}}}};
+            };
+            pops.push_back({{"prefix", p.name},
+                            {"users", p.users},
+                            {"devices", p.devices},
+                            {"access_links",
+                             {{"uplink", direction(p.uplink, p.max_busy_up)},
+                              {"downlink", direction(p.downlink, p.max_busy_down)}}}});
+        }
+        s["populations"] = std::move(pops);
+    }
     json servers = json::array();
     for (const model::ServerReport& sv : r.servers) {
         const model::ServerStats& st = sv.stats;
@@ -277,8 +307,18 @@ json make_trace(const model::ModelSpec& spec, const model::RunResult& r) {
 
 json make_topology(const model::ModelSpec& spec) {
     static constexpr const char* kKinds[] = {"phone", "router", "server"};
+    // Generated devices are listed one by one only in small populations; large ones are
+    // summarised per router ("populations"), so topology.json stays small.
+    std::uint64_t generated = 0;
+    for (const model::PopulationRange& p : spec.populations)
+        generated += p.devices;
+    const bool list_generated = generated <= kListedPopulationDevices;
     json nodes = json::array();
-    for (const model::NodeSpec& n : spec.nodes) {
+    std::vector<std::int64_t> listed_as(spec.nodes.size(), -1);
+    for (net::NodeIndex i = 0; i < spec.nodes.size(); ++i) {
+        const model::NodeSpec& n = spec.nodes[i];
+        if (!list_generated && spec.generated_device(i)) continue;
+        listed_as[i] = static_cast<std::int64_t>(nodes.size());
         json o = {{"id", n.id}, {"kind", kKinds[static_cast<int>(n.kind)]}};
         if (n.kind == net::NodeKind::Phone) {
             o["type"] = n.type;
@@ -296,16 +336,39 @@ json make_topology(const model::ModelSpec& spec) {
         json spans = json::array();
         for (const auto& [from, to] : p.offline)
             spans.push_back({to_ms(from), to_ms(to)});
-        nodes[p.device]["offline"] = std::move(spans);  // [from, to) in ms
+        if (listed_as[p.device] >= 0) {
+            nodes[static_cast<std::size_t>(listed_as[p.device])]["offline"] =
+                std::move(spans);  // [from, to) in ms
+        }
     }
     json links = json::array();
     for (const net::LinkSpec& l : spec.links) {
+        if (listed_as[l.a] < 0 || listed_as[l.b] < 0) continue;
         links.push_back({{"from", spec.nodes[l.a].id},
                          {"to", spec.nodes[l.b].id},
                          {"latency_ms", to_ms(l.latency)},
                          {"bandwidth_bps", l.bandwidth_bps}});
     }
-    return {{"scenario", spec.name}, {"nodes", std::move(nodes)}, {"links", std::move(links)}};
+    json topology = {
+        {"scenario", spec.name}, {"nodes", std::move(nodes)}, {"links", std::move(links)}};
+    if (!spec.populations.empty()) {
+        json pops = json::array();
+        for (const model::PopulationRange& p : spec.populations) {
+            std::map<net::NodeIndex, std::uint64_t> per_router;
+            for (std::uint32_t k = 0; k < p.devices; ++k)
+                ++per_router[spec.links[p.first_link + k].b];
+            json routers = json::array();
+            for (const auto& [router, count] : per_router)
+                routers.push_back({{"router", spec.nodes[router].id}, {"devices", count}});
+            pops.push_back({{"prefix", p.name},
+                            {"users", p.users},
+                            {"devices", p.devices},
+                            {"listed", list_generated},
+                            {"attached", std::move(routers)}});
+        }
+        topology["populations"] = std::move(pops);
+    }
+    return topology;
 }
 
 std::string format_summary(const json& s) {

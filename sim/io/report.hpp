@@ -15,6 +15,9 @@ namespace sim::io {
 nlohmann::ordered_json make_summary(const model::ModelSpec& spec, const model::RunResult& r);
 /// The trace.json document: one record per message, ordered by send time.
 nlohmann::ordered_json make_trace(const model::ModelSpec& spec, const model::RunResult& r);
+/// Up to this many population devices, topology.json lists each; above, only their counts
+/// per router ("populations").
+inline constexpr std::uint64_t kListedPopulationDevices = 10000;
 /// topology.json: nodes (kind, user, region, location) and links, for plots and viewers.
 nlohmann::ordered_json make_topology(const model::ModelSpec& spec);
 /// A few lines for the terminal.

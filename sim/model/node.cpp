@@ -14,8 +14,8 @@ const char* event_name(EventKind kind) {
         "node_down",  "node_up",       "compose",     "poisson_next", "send_ready",
         "rto",        "device_step",   "read",        "service_done", "reconnect",
         "busy_retry", "datagram_next", "report_tick", "link_report",  "load_report",
-        "route_tick", "fault_change",  "push_woke"};
-    static_assert(std::size(kNames) == ev::PushWoke + 1, "one name per event kind");
+        "route_tick", "fault_change",  "push_woke",   "presence"};
+    static_assert(std::size(kNames) == ev::Presence + 1, "one name per event kind");
     return kind < std::size(kNames) ? kNames[kind] : "?";
 }
 

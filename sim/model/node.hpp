@@ -37,6 +37,7 @@ enum : EventKind {
     RouteTick,     ///< controller: recompute adaptive routes
     FaultChange,   ///< controller: slot = fault, payload = 1 detected down, 0 detected up
     PushWoke,      ///< server: payload = device whose app the push notification woke
+    Presence,      ///< phone: slot = offline interval, payload = 1 it starts, 0 it ends
 };
 
 }  // namespace ev
@@ -53,6 +54,12 @@ public:
 
     /// Adds the sending side of a link toward `port.peer()`; returns its port index.
     std::uint32_t add_port(net::Port port);
+    /// Makes room for `n` ports at once (a router with many phones would otherwise grow
+    /// its port array by doubling, briefly holding it twice).
+    void reserve_ports(std::size_t n) {
+        ports_.reserve(n);
+        port_of_.reserve(n);
+    }
     const std::vector<net::Port>& ports() const { return ports_; }
     /// Sends periodic reports of the ports' queueing delays (toward routers and servers) to
     /// the routing controller; `directions[p]` is port p's link direction index.
@@ -74,6 +81,15 @@ protected:
     virtual void send_reports();
     EntityId controller_ = 0;
     bool reporting_ = false;
+
+    /// Takes one of this node's ports down (its queue is dropped) or brings it back up.
+    void set_port_up(std::uint32_t port, bool up) {
+        if (up) {
+            ports_[port].go_up();
+        } else {
+            take_port_down(port);
+        }
+    }
 
     /// Discards a packet, reporting it to the observer.
     void discard(std::uint32_t pid, PacketObserver::What why);

@@ -45,7 +45,7 @@ void Phone::schedule_traffic() {
     }
     for (std::size_t i = 0; i < spec.poisson.size(); ++i) {
         const PoissonSpec& ps = spec.poisson[i];
-        if (std::find(ps.users.begin(), ps.users.end(), user_) == ps.users.end()) continue;
+        if (!std::binary_search(ps.users.begin(), ps.users.end(), user_)) continue;
         if (ps.rate_per_s <= 0) continue;
         // First arrival after start: memoryless, so one exponential gap from `start`.
         const double gap_ns = -std::log(traffic_rng_.uniform01_open0()) / ps.rate_per_s * 1e9;
@@ -65,12 +65,8 @@ void Phone::on_model_event(const Event& e) {
         }
         case ev::PoissonNext: {
             const PoissonSpec& ps = spec.poisson[e.slot];
-            UserIndex to = ps.to;
-            if (to == kNoUser) {
-                // A uniformly random other user.
-                to = static_cast<UserIndex>(traffic_rng_.below(spec.users.size() - 1));
-                if (to >= user_) ++to;
-            }
+            const UserIndex to =
+                ps.to != kNoUser ? ps.to : world_.pick_recipient(e.slot, user_, traffic_rng_);
             const auto size =
                 static_cast<std::uint64_t>(std::max(1.0, std::round(ps.size.sample(traffic_rng_))));
             compose(to, ps.content, size);
@@ -98,6 +94,22 @@ void Phone::on_model_event(const Event& e) {
             const auto node = busy_retry_.extract(message);
             MSGSIM_CHECK(!node.empty(), "busy retry of an unknown message");
             start_upload(message, node.mapped().first, node.mapped().second);
+            return;
+        }
+        case ev::Presence: {
+            // Offline span e.slot starts (payload 1) or ends (0): the access link goes down
+            // or up both ways, and the next change is scheduled.
+            const auto& spans = world_.offline(id());
+            const bool starts = e.payload == 1;
+            const NodeIndex router = ports().front().peer();
+            set_port_up(0, !starts);
+            send(router, Duration{0}, starts ? ev::PortDown : ev::PortUp, 0,
+                 world_.router_port[id()]);
+            if (starts) {
+                send(id(), spans[e.slot].second - now(), ev::Presence, 0, e.slot);
+            } else if (e.slot + 1 < spans.size()) {
+                send(id(), spans[e.slot + 1].first - now(), ev::Presence, 1, e.slot + 1);
+            }
             return;
         }
         case ev::DatagramNext:

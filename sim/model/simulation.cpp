@@ -104,6 +104,7 @@ public:
 
     std::vector<std::unique_ptr<Node>> make_nodes(World& w, Scheduler& sched) {
         std::vector<std::unique_ptr<Node>> nodes;
+        nodes.reserve(spec_.nodes.size());
         for (NodeIndex i = 0; i < spec_.nodes.size(); ++i) {
             switch (spec_.nodes[i].kind) {
                 case net::NodeKind::Phone:
@@ -118,12 +119,21 @@ public:
             }
             sched.add(*nodes.back());
         }
+        std::vector<std::uint32_t> degree(spec_.nodes.size(), 0);
+        for (const net::LinkSpec& l : spec_.links) {
+            ++degree[l.a];
+            ++degree[l.b];
+        }
+        for (NodeIndex i = 0; i < spec_.nodes.size(); ++i)
+            nodes[i]->reserve_ports(degree[i]);
         for (const net::LinkSpec& l : spec_.links) {
             // Each direction draws its losses from its own stream, keyed by its endpoints.
-            nodes[l.a]->add_port(net::Port(
+            const std::uint32_t at_a = nodes[l.a]->add_port(net::Port(
                 l, l.b, Rng(spec_.seed, (std::uint64_t{l.a} << 32) | l.b, StreamTag::Loss)));
-            nodes[l.b]->add_port(net::Port(
+            const std::uint32_t at_b = nodes[l.b]->add_port(net::Port(
                 l, l.a, Rng(spec_.seed, (std::uint64_t{l.b} << 32) | l.a, StreamTag::Loss)));
+            if (w.is_phone(l.a)) w.router_port[l.a] = at_b;
+            if (w.is_phone(l.b)) w.router_port[l.b] = at_a;
         }
         return nodes;
     }
@@ -152,11 +162,18 @@ public:
                 at(*f.node, f.at + f.down_for, ev::NodeUp, 0);
             }
         }
-        // An offline device's access link is down both ways.
+        // An offline device's access link is down both ways. Each device schedules one
+        // change at a time (Phone, ev::Presence): a million devices with a few offline spans
+        // each must not fill the event queue with all of them at time zero.
         for (const PresenceSpec& p : spec_.presence) {
-            const NodeIndex router = nodes[p.device]->ports().front().peer();
-            for (const auto& [from, to] : p.offline)
-                link_events(p.device, router, from, to);
+            if (p.offline.empty()) continue;
+            sched.schedule(Event{.when = p.offline.front().first,
+                                 .seq = 0,
+                                 .src = p.device,
+                                 .dst = p.device,
+                                 .slot = 0,
+                                 .kind = ev::Presence,
+                                 .payload = 1});
         }
     }
 
@@ -240,11 +257,33 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
     r.packets = world->counters;
     r.datagrams = std::move(world->datagrams);
     r.route_updates = std::move(world->route_updates);
-    for (const net::LinkSpec& l : spec.links) {
+    const auto port = [&](NodeIndex from, NodeIndex to) -> const net::Port& {
+        return nodes[from]->ports()[static_cast<std::size_t>(nodes[from]->port_to(to))];
+    };
+    std::vector<char> generated(spec.links.size(), 0);
+    for (const PopulationRange& p : spec.populations) {
+        PopulationReport pr;
+        pr.name = p.name;
+        pr.users = p.users;
+        pr.devices = p.devices;
+        for (std::uint32_t k = 0; k < p.devices; ++k) {
+            const net::LinkSpec& l = spec.links[p.first_link + k];
+            generated[p.first_link + k] = 1;
+            const net::PortStats& up = port(l.a, l.b).stats();
+            const net::PortStats& down = port(l.b, l.a).stats();
+            pr.uplink += up;
+            pr.downlink += down;
+            pr.max_busy_up = std::max(pr.max_busy_up, up.busy);
+            pr.max_busy_down = std::max(pr.max_busy_down, down.busy);
+        }
+        r.populations.push_back(std::move(pr));
+    }
+    for (std::size_t i = 0; i < spec.links.size(); ++i) {
+        if (generated[i]) continue;
+        const net::LinkSpec& l = spec.links[i];
         for (const auto& [from, to] : {std::pair{l.a, l.b}, std::pair{l.b, l.a}}) {
-            const net::Port& port =
-                nodes[from]->ports()[static_cast<std::size_t>(nodes[from]->port_to(to))];
-            r.links.push_back(LinkReport{from, to, port.bandwidth_bps(), port.stats()});
+            const net::Port& p = port(from, to);
+            r.links.push_back(LinkReport{from, to, p.bandwidth_bps(), p.stats()});
         }
     }
     std::uint64_t stored_in_servers = 0;

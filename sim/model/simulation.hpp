@@ -36,6 +36,15 @@ struct LinkReport {
     net::PortStats stats;
 };
 
+/// The access links of one population block, summed (they are too many to list).
+struct PopulationReport {
+    std::string name;
+    std::uint64_t users = 0, devices = 0;
+    net::PortStats uplink;    ///< devices -> routers, summed; max_queue_bytes is the largest
+    net::PortStats downlink;  ///< routers -> devices
+    Duration max_busy_up{0}, max_busy_down{0};  ///< of the busiest single direction
+};
+
 struct ServerReport {
     NodeIndex node = net::kNoNode;
     ServerStats stats;
@@ -63,7 +72,8 @@ struct RunResult {
     DeliveryCounts sync;                ///< copies to the senders' other devices
     DeliveryCounts receipts_delivered;  ///< delivery receipts to the devices that sent
     DeliveryCounts receipts_read;       ///< read receipts likewise
-    std::vector<LinkReport> links;      ///< two per link: a->b then b->a
+    std::vector<LinkReport> links;      ///< two per link (a->b, b->a); population access aside
+    std::vector<PopulationReport> populations;
     std::vector<ServerReport> servers;
     std::vector<RouteUpdate> route_updates;
 };

@@ -105,11 +105,24 @@ struct MessageSpec {
     std::uint64_t size_bytes = 0;  ///< plaintext size (UTF-8 bytes for text)
 };
 
+/// How a Poisson sender picks the recipient of each message when `to` is kNoUser.
+enum class RecipientChoice : std::uint8_t {
+    Uniform,   ///< any other user of the pool, equally likely
+    Zipf,      ///< the pool's k-th user (k = 1, 2, ...) with weight 1 / k^zipf_s
+    Contacts,  ///< one of a few contacts, fixed per sender (drawn from the pool by hash)
+};
+
 /// Poisson message arrivals per sending user.
 struct PoissonSpec {
-    std::vector<UserIndex> users;  ///< senders
+    std::vector<UserIndex> users;  ///< senders, sorted
     double rate_per_s = 0;         ///< per sender
-    UserIndex to = kNoUser;        ///< kNoUser: a uniformly random other user
+    UserIndex to = kNoUser;        ///< kNoUser: a random other user of the pool
+    /// The recipient pool: users [pool_begin, pool_end); pool_end kNoUser means all users.
+    UserIndex pool_begin = 0;
+    UserIndex pool_end = kNoUser;
+    RecipientChoice choice = RecipientChoice::Uniform;
+    double zipf_s = 1.0;
+    std::uint32_t contacts = 10;
     Content content = Content::Text;
     Distribution size;  ///< bytes
     Time start = kTimeZero;
@@ -146,7 +159,23 @@ struct Expectation {
     std::string where;  ///< JSON path of the entry, for messages
 };
 
+/// What a population block expanded to: its users, devices and access links are contiguous
+/// ranges of users, nodes and links. Reports aggregate them instead of listing each.
+struct PopulationRange {
+    std::string name;  ///< its id prefix
+    UserIndex first_user = 0, users = 0;
+    NodeIndex first_device = 0, devices = 0;
+    std::uint32_t first_link = 0;  ///< device k's access link is first_link + k
+};
+
 struct ModelSpec {
+    /// True for a device made by a population block.
+    bool generated_device(NodeIndex n) const {
+        for (const PopulationRange& p : populations)
+            if (n >= p.first_device && n - p.first_device < p.devices) return true;
+        return false;
+    }
+
     std::string name;
     std::string description;
     std::uint64_t seed = 1;
@@ -161,6 +190,7 @@ struct ModelSpec {
     std::vector<PoissonSpec> poisson;
     std::vector<DatagramSpec> datagrams;
     std::vector<FaultSpec> faults;
+    std::vector<PopulationRange> populations;
     TraceLevel trace = TraceLevel::Messages;
     std::vector<Expectation> expect;
 };

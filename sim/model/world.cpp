@@ -1,5 +1,11 @@
 #include "sim/model/world.hpp"
 
+#include <algorithm>
+#include <cmath>
+
+#include "sim/core/check.hpp"
+#include "sim/core/scheduler.hpp"
+
 namespace sim::model {
 
 World::World(const ModelSpec& s, std::shared_ptr<net::Routing> r)
@@ -7,14 +13,79 @@ World::World(const ModelSpec& s, std::shared_ptr<net::Routing> r)
       server_load(s.nodes.size(), 0),
       access_router(s.nodes.size(), net::kNoNode),
       server_of(s.nodes.size(), net::kNoNode),
-      offline(s.nodes.size()),
+      router_port(s.nodes.size(), 0),
+      presence_of_(s.nodes.size(), kAlwaysOnline),
       routing_(std::move(r)) {
-    for (const PresenceSpec& p : s.presence)
-        offline[p.device] = p.offline;
+    for (std::uint32_t i = 0; i < s.presence.size(); ++i)
+        presence_of_[s.presence[i].device] = i;
+    for (const PoissonSpec& ps : s.poisson) {
+        std::vector<double> cdf;
+        if (ps.choice == RecipientChoice::Zipf) {
+            // Cumulative weights 1/k^s of the pool's k-th user; a draw is a binary search.
+            const UserIndex end =
+                ps.pool_end == kNoUser ? static_cast<UserIndex>(s.users.size()) : ps.pool_end;
+            cdf.reserve(end - ps.pool_begin);
+            double total = 0;
+            for (UserIndex k = 1; k <= end - ps.pool_begin; ++k) {
+                total += std::pow(static_cast<double>(k), -ps.zipf_s);
+                cdf.push_back(total);
+            }
+        }
+        zipf_cdf_.push_back(std::move(cdf));
+    }
+}
+
+const std::vector<std::pair<Time, Time>>& World::offline(NodeIndex device) const {
+    static const std::vector<std::pair<Time, Time>> kNone;
+    const std::uint32_t i = presence_of_[device];
+    return i == kAlwaysOnline ? kNone : spec.presence[i].offline;
+}
+
+UserIndex World::pick_recipient(std::uint32_t stream, UserIndex from, Rng& rng) const {
+    const PoissonSpec& ps = spec.poisson[stream];
+    const UserIndex begin = ps.pool_begin;
+    const UserIndex end =
+        ps.pool_end == kNoUser ? static_cast<UserIndex>(spec.users.size()) : ps.pool_end;
+    const std::uint64_t n = end - begin;
+    // Senders outside the pool may pick any of its users; members pick another one.
+    const bool member = from >= begin && from < end;
+    const std::uint64_t others = member ? n - 1 : n;
+    MSGSIM_CHECK(others > 0, "a recipient pool without another user");
+    // The i-th user of the pool other than the sender.
+    const auto other = [&](std::uint64_t i) {
+        const auto u = static_cast<UserIndex>(begin + i);
+        return member && u >= from ? u + 1 : u;
+    };
+    switch (ps.choice) {
+        case RecipientChoice::Uniform:
+            return other(rng.below(others));
+        case RecipientChoice::Contacts: {
+            // Contact j of a sender is fixed by a hash of (seed, stream, sender, j): no list
+            // is stored, yet each sender always writes to the same few people.
+            const std::uint64_t j = rng.below(ps.contacts);
+            const std::uint64_t h = mix64(
+                spec.seed ^ mix64((std::uint64_t{stream} << 40) ^ (std::uint64_t{from} << 8) ^ j));
+            return other(h % others);
+        }
+        case RecipientChoice::Zipf: {
+            const std::vector<double>& cdf = zipf_cdf_[stream];
+            // Rejection of the sender itself: at most a few redraws unless it dominates.
+            for (int attempt = 0; attempt < 64; ++attempt) {
+                const double x = rng.uniform01() * cdf.back();
+                const auto k = static_cast<UserIndex>(std::upper_bound(cdf.begin(), cdf.end(), x) -
+                                                      cdf.begin());
+                const UserIndex u = begin + std::min<UserIndex>(k, static_cast<UserIndex>(n - 1));
+                if (u != from) return u;
+            }
+            return other(rng.below(others));
+        }
+    }
+    MSGSIM_CHECK(false, "unknown recipient choice");
+    return kNoUser;
 }
 
 bool World::online(NodeIndex device, Time t) const {
-    for (const auto& [from, to] : offline[device]) {
+    for (const auto& [from, to] : offline(device)) {
         if (t < from) return true;  // intervals are sorted
         if (t < to) return false;
     }
@@ -22,7 +93,7 @@ bool World::online(NodeIndex device, Time t) const {
 }
 
 Time World::next_online(NodeIndex device, Time t) const {
-    for (const auto& [from, to] : offline[device]) {
+    for (const auto& [from, to] : offline(device)) {
         if (t < from) return t;
         if (t < to) return to;
     }

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/core/rng.hpp"
 #include "sim/model/journal.hpp"
 #include "sim/model/packet.hpp"
 #include "sim/model/spec.hpp"
@@ -80,7 +81,12 @@ struct World {
     PacketObserver* observer = nullptr;
     std::vector<NodeIndex> access_router;  ///< phones: the router their access link reaches
     std::vector<NodeIndex> server_of;      ///< phones: their server (server_selection)
-    std::vector<std::vector<std::pair<Time, Time>>> offline;  ///< per node, from presence
+    /// Phones: the index of the access router's port toward the phone.
+    std::vector<std::uint32_t> router_port;
+    /// Offline intervals of a device (empty: always online), sorted, from presence.
+    const std::vector<std::pair<Time, Time>>& offline(NodeIndex device) const;
+    /// A recipient for a message of Poisson stream `stream` sent by `from` (its `to` unset).
+    UserIndex pick_recipient(std::uint32_t stream, UserIndex from, Rng& rng) const;
 
     bool is_phone(NodeIndex n) const { return spec.nodes[n].kind == net::NodeKind::Phone; }
     bool online(NodeIndex device, Time t) const;
@@ -88,6 +94,9 @@ struct World {
     Time next_online(NodeIndex device, Time t) const;
 
 private:
+    static constexpr std::uint32_t kAlwaysOnline = UINT32_MAX;
+    std::vector<std::uint32_t> presence_of_;     ///< per node: index into spec.presence
+    std::vector<std::vector<double>> zipf_cdf_;  ///< per Poisson stream (Zipf choice only)
     std::shared_ptr<net::Routing> routing_;
 };
 
