@@ -13,6 +13,7 @@
 
 #include "sim/net/topology.hpp"
 #include "sim/scenario/diagnostics.hpp"
+#include "sim/scenario/population.hpp"
 #include "sim/scenario/profiles.hpp"
 #include "sim/scenario/reader.hpp"
 #include "sim/scenario/topology_import.hpp"
@@ -38,18 +39,6 @@ constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t{1} << 30;
 
 // --- small value parsers (throw UnitError; the caller adds the path) ---------------------
 
-/// Index of `value` in `choices`, or a UnitError naming the closest choice.
-std::size_t parse_choice(const json& value, const std::vector<std::string>& choices,
-                         std::string_view noun) {
-    const std::string s = parse_string(value);
-    const auto it = std::find(choices.begin(), choices.end(), s);
-    if (it == choices.end()) {
-        throw UnitError("unknown " + std::string(noun) + " " + in_quotes(s) +
-                        suggestion(s, choices, "known"));
-    }
-    return static_cast<std::size_t>(it - choices.begin());
-}
-
 auto choice_of(std::vector<std::string> choices, std::string noun) {
     return [choices = std::move(choices), noun = std::move(noun)](const json& v) {
         return choices[parse_choice(v, choices, noun)];
@@ -60,15 +49,6 @@ Duration parse_positive_duration(const json& value) {
     const Duration d = parse_duration(value);
     if (d <= Duration::zero()) throw UnitError("must be positive, got " + describe(value));
     return d;
-}
-
-Time parse_instant(const json& value) {
-    return Time{parse_duration(value)};
-}
-
-model::Content parse_content(const json& value) {
-    static const std::vector<std::string> names{"text", "image", "video", "voice", "file"};
-    return static_cast<model::Content>(parse_choice(value, names, "content type"));
 }
 
 /// The scenario name becomes the default output directory (out/<name>), so it must be a
@@ -215,6 +195,7 @@ private:
     void check_reachability() const;
     void read_users(const ObjectReader& top);
     void read_presence(const ObjectReader& top);
+    void read_population(const ObjectReader& top);
     void read_protocol(const ObjectReader& top);
     void read_routing(const ObjectReader& top);
     void read_traffic(const ObjectReader& top);
@@ -259,11 +240,6 @@ model::ModelSpec Loader::load() {
                            {"name", "description", "comment", "seed", "duration", "profiles",
                             "nodes", "links", "users", "presence", "protocol", "routing", "traffic",
                             "faults", "output", "expect", "population", "import", "generate"});
-    if (top.has("population")) {
-        top.fail("population",
-                 "not supported yet: \"population\" is planned; list the phones explicitly "
-                 "for now");
-    }
     spec_.name = top.get("name", parse_scenario_name);
     spec_.description = top.notes();
     spec_.seed = top.get_or("seed", integer_in(0, UINT64_MAX), spec_.seed);
@@ -278,6 +254,7 @@ model::ModelSpec Loader::load() {
     read_users(top);
     check_reachability();
     read_presence(top);
+    read_population(top);
     read_protocol(top);
     read_routing(top);
     read_traffic(top);
@@ -742,6 +719,18 @@ void Loader::read_presence(const ObjectReader& top) {
     }
 }
 
+void Loader::read_population(const ObjectReader& top) {
+    const json* value = top.find("population");
+    if (value == nullptr) return;
+    const PopulationContext context{
+        profiles_, std::filesystem::path(file_name_).parent_path(),
+        [this](const json& v, const std::string& path) { return node_ref(v, path); },
+        [this](const std::string& id) {
+            return node_by_id_.contains(id) || user_by_id_.contains(id);
+        }};
+    expand_population(*value, spec_, context);
+}
+
 // --- protocol and routing ------------------------------------------------------------------
 
 void Loader::read_protocol(const ObjectReader& top) {
@@ -898,10 +887,11 @@ void Loader::read_poisson(const json& value, const std::string& path) {
     } else {
         r.fail("users", "expected \"all\" or an array of user ids, got " + describe(users));
     }
+    std::sort(p.users.begin(), p.users.end());  // senders are looked up by binary search
     p.rate_per_s = r.get("rate", parse_rate);
     if (const json* to = r.find("to"); to != nullptr && *to != "random") {
         p.to = user_ref(*to, r.path("to"));
-        if (std::find(p.users.begin(), p.users.end(), p.to) != p.users.end()) {
+        if (std::binary_search(p.users.begin(), p.users.end(), p.to)) {
             r.fail("to", in_quotes(user_ids_[p.to]) +
                              " is also a sender (see \"users\"); a user does not message itself");
         }

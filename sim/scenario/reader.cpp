@@ -111,7 +111,11 @@ std::uint64_t parse_integer(const json& value, std::uint64_t lo, std::uint64_t h
     if (value.is_number_unsigned()) {
         n = value.get<std::uint64_t>();
     } else if (value.is_number_integer()) {
-        whole = false;  // a negative integer: out of range below
+        // The parser stores non-negative integers as unsigned; a document built in code
+        // (or edited by --set) may hold them as signed.
+        const auto i = value.get<std::int64_t>();
+        whole = i >= 0;  // a negative integer: out of range below
+        if (whole) n = static_cast<std::uint64_t>(i);
     } else {
         const double x = value.get<double>();
         // 2^64 is exactly representable; anything at or above it is out of range.
@@ -122,6 +126,26 @@ std::uint64_t parse_integer(const json& value, std::uint64_t lo, std::uint64_t h
         throw UnitError("expected " + range + ", got " + describe(value));
     }
     return n;
+}
+
+std::size_t parse_choice(const nlohmann::json& value, const std::vector<std::string>& choices,
+                         std::string_view noun) {
+    const std::string s = parse_string(value);
+    const auto it = std::find(choices.begin(), choices.end(), s);
+    if (it == choices.end()) {
+        throw UnitError("unknown " + std::string(noun) + " " + in_quotes(s) +
+                        suggestion(s, choices, "known"));
+    }
+    return static_cast<std::size_t>(it - choices.begin());
+}
+
+Time parse_instant(const nlohmann::json& value) {
+    return Time{parse_duration(value)};
+}
+
+model::Content parse_content(const nlohmann::json& value) {
+    static const std::vector<std::string> names{"text", "image", "video", "voice", "file"};
+    return static_cast<model::Content>(parse_choice(value, names, "content type"));
 }
 
 }  // namespace sim::scenario

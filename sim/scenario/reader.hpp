@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "sim/model/spec.hpp"
 #include "sim/scenario/units.hpp"
 
 namespace sim::scenario {
@@ -118,5 +119,12 @@ std::uint64_t parse_integer(const nlohmann::json& value, std::uint64_t lo, std::
 inline auto integer_in(std::uint64_t lo, std::uint64_t hi) {
     return [lo, hi](const nlohmann::json& v) { return parse_integer(v, lo, hi); };
 }
+/// Index of `value` in `choices`, or a UnitError naming the closest choice.
+std::size_t parse_choice(const nlohmann::json& value, const std::vector<std::string>& choices,
+                         std::string_view noun);
+/// An instant of simulated time: a duration since time zero.
+Time parse_instant(const nlohmann::json& value);
+/// A content type: "text", "image", "video", "voice" or "file".
+model::Content parse_content(const nlohmann::json& value);
 
 }  // namespace sim::scenario

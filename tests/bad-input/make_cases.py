@@ -113,7 +113,10 @@ mut("traffic-size-fraction", lambda d: d["traffic"][0].update({"type": "image", 
 mut("poisson-rate-unit", lambda d: d["traffic"].append({"pattern": "poisson", "users": "all", "rate": "2/fortnight", "size": "100B"}), "/traffic/1/rate", 'unknown unit "fortnight"')
 mut("unknown-profile", setp("nodes", 0, "access", "wi-fi"), "/nodes/0/access", 'did you mean "wifi"?')
 mut("fault-unknown-link", setp("faults", [{"at": "1s", "link": ["a-phone", "srv"], "down_for": "1s"}]), "/faults/0/link", 'no link between "a-phone" and "srv"')
-mut("population-not-supported", setp("population", {"count": 10}), "/population", "not supported yet")
+mut("population-key-typo", setp("population", {"user": 10}), "/population/user", "did you mean \"users\"")
+# 10^8 users at the stated bytes per user and device: far more memory than a CI machine has.
+mut("population-too-large", setp("population", {"users": 100000000}), "/population/users", "too large for this machine's memory")
+mut("population-shares", setp("population", {"users": 10, "access": {"wifi": 0.5, "lte": 0.6}}), "/population/access", "must sum to 1")
 mut("expect-no-bound", setp("expect", [{"metric": "messages.sent"}]), "/expect/0", "at least one of")
 mut("mtu-below-header", setp("protocol", {"mtu": "40B", "header": "52B"}), "/protocol/mtu", "must exceed the header")
 mut("compression-zero", setp("protocol", {"compression": {"text": 0}}), "/protocol/compression/text", "must be in (0, 1]")
