@@ -162,6 +162,7 @@ struct ModelSpec {
     std::vector<DatagramSpec> datagrams;
     std::vector<FaultSpec> faults;
     TraceLevel trace = TraceLevel::Messages;
+    Duration timeseries_interval{0};  ///< output.timeseries.interval; 0: no time series
     std::vector<Expectation> expect;
 };
 
