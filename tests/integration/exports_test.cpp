@@ -350,3 +350,35 @@ TEST(ExportsChromeTrace, SlicesMatchThePacketTraceAndNestProperly) {
     }
     EXPECT_GT(servers_seen, 0);
 }
+
+TEST(ExportsPcap, NamesNodesAndLinksWhoseIdsHoldDashes) {
+    const auto dir = fresh_dir("pcap-names");
+    // "alice-phone-paris-router" splits only one way into two linked nodes.
+    const auto r = run_msgsim("run '" + kQuickstart +
+                                  "' --quiet --pcap alice-phone --pcap alice-phone-paris-router "
+                                  "--pcap paris-router-alice-phone -o '" +
+                                  dir.string() + "'",
+                              dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const char* f : {"alice-phone.pcap", "alice-phone-paris-router.pcap",
+                          "paris-router-alice-phone.pcap", "hosts"})
+        EXPECT_TRUE(std::filesystem::exists(dir / "pcap" / f)) << f;
+    // Both directions of a link are in its capture, whichever way it is named.
+    EXPECT_EQ(read_text(dir / "pcap" / "alice-phone-paris-router.pcap"),
+              read_text(dir / "pcap" / "paris-router-alice-phone.pcap"));
+    // 24-byte file header, then 16-byte record headers and 60 captured bytes per packet.
+    const auto size = std::filesystem::file_size(dir / "pcap" / "alice-phone.pcap");
+    EXPECT_EQ((size - 24) % 76, 0u);
+    EXPECT_GT(size, 24u + 76 * 10);
+}
+
+TEST(ExportsPcap, RefusesANameThatIsNeitherNodeNorLink) {
+    const auto dir = fresh_dir("pcap-bad");
+    for (const char* bad : {"nowhere", "alice-phone-eu-central", "paris-router-"}) {
+        const auto r = run_msgsim(
+            "run '" + kQuickstart + "' --quiet --pcap " + bad + " -o '" + dir.string() + "'", dir);
+        EXPECT_EQ(r.exit_code, 2) << bad;
+        EXPECT_NE(r.err.find(std::string("--pcap ") + bad + ":"), std::string::npos) << r.err;
+        EXPECT_FALSE(std::filesystem::exists(dir / "summary.json"));
+    }
+}
