@@ -12,11 +12,13 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-/// Microseconds, exact: the trace format's unit, from integer nanoseconds.
+/// Microseconds, the format's unit, from integer nanoseconds. The trailing 1 (0.1 ns) makes
+/// readers that compute int64(ts * 1000.0), as Perfetto does, land on the exact nanosecond
+/// rather than one below it; so back-to-back slices meet exactly and never overlap.
 std::string us(Time t) {
     const auto ns = t.time_since_epoch().count();
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(ns / 1000),
+    std::snprintf(buf, sizeof buf, "%lld.%03lld1", static_cast<long long>(ns / 1000),
                   static_cast<long long>(ns % 1000));
     return buf;
 }
