@@ -300,8 +300,9 @@ TEST(ExportsChromeTrace, SlicesMatchThePacketTraceAndNestProperly) {
             const Slice& s = slices[i];
             ++cats[s.cat];
             EXPECT_GE(s.dur, 0);
-            if (i > 0) {  // a lane never overlaps itself
-                EXPECT_LE(slices[i - 1].ts + slices[i - 1].dur, s.ts + 1e-6) << s.name;
+            if (i > 0) {  // a lane never overlaps itself, in ns as Perfetto reads them
+                auto ns = [](double us) { return static_cast<long long>(us * 1000.0); };
+                EXPECT_LE(ns(slices[i - 1].ts) + ns(slices[i - 1].dur), ns(s.ts)) << s.name;
             }
             const json& e = *s.e;
             if (s.cat == "tx") {
