@@ -5,6 +5,7 @@
 #include <fstream>
 #include <functional>
 #include <optional>
+#include <tuple>
 
 #include "sim/io/json_file.hpp"
 
@@ -57,15 +58,34 @@ std::uint16_t ipv4_checksum(const std::uint8_t* header, std::size_t length) {
 }
 
 struct PcapExport::Capture {
+    static constexpr std::size_t kRecordBytes = 16 + kIpUdpHeaderBytes + kPayloadBytes;
+    struct Pending {
+        std::int64_t ns;
+        std::uint64_t seq;  ///< equal times keep the order they came in
+        std::array<std::uint8_t, kRecordBytes> bytes;
+        bool operator>(const Pending& o) const { return std::tie(ns, seq) > std::tie(o.ns, o.seq); }
+    };
     std::string name;
     std::filesystem::path path, tmp;
     std::FILE* f = nullptr;
     std::uint16_t ip_id = 0;
+    // A transmission is reported when it ends but stamped when it began, so records come
+    // out of time order by up to one transmission time: they wait in a small heap until no
+    // later report can be stamped earlier (now minus the longest transmission possible on
+    // the captured ports, from the slowest port and the largest packet seen).
+    std::uint64_t min_bps = UINT64_MAX;
+    std::uint64_t max_bytes = 0;
+    Duration horizon{0};
+    std::vector<Pending> heap;
+    std::uint64_t seq = 0;
+    std::int64_t written_ns = 0;
+    void add_port(std::uint64_t bps) { min_bps = std::min(min_bps, bps); }
 };
 
 PcapExport::PcapExport(const model::ModelSpec& spec, const std::filesystem::path& dir,
                        const std::vector<std::string>& targets)
     : spec_(spec),
+      world_mtu_(spec.protocol.mtu),
       dir_(dir / "pcap"),
       node_captures_(spec.nodes.size()),
       link_captures_(spec.nodes.size()) {
@@ -75,16 +95,21 @@ PcapExport::PcapExport(const model::ModelSpec& spec, const std::filesystem::path
         }
         return std::nullopt;
     };
-    auto linked = [&](net::NodeIndex a, net::NodeIndex b) {
+    auto link_between = [&](net::NodeIndex a, net::NodeIndex b) -> const net::LinkSpec* {
         for (const net::LinkSpec& l : spec.links) {
-            if ((l.a == a && l.b == b) || (l.a == b && l.b == a)) return true;
+            if ((l.a == a && l.b == b) || (l.a == b && l.b == a)) return &l;
         }
-        return false;
+        return nullptr;
     };
     std::vector<std::pair<std::string, std::function<void(Capture*)>>> wanted;
     for (const std::string& t : targets) {
         if (const auto n = node_named(t)) {
-            wanted.emplace_back(t, [this, n](Capture* c) { node_captures_[*n].push_back(c); });
+            wanted.emplace_back(t, [this, n, &spec](Capture* c) {
+                node_captures_[*n].push_back(c);
+                for (const net::LinkSpec& l : spec.links) {
+                    if (l.a == *n || l.b == *n) c->add_port(l.bandwidth_bps);
+                }
+            });
             continue;
         }
         // Node ids may contain '-': try every split FROM-TO that names two linked nodes.
@@ -92,7 +117,7 @@ PcapExport::PcapExport(const model::ModelSpec& spec, const std::filesystem::path
         for (std::size_t i = t.find('-'); i != std::string::npos; i = t.find('-', i + 1)) {
             const auto a = node_named(t.substr(0, i));
             const auto b = node_named(t.substr(i + 1));
-            if (a && b && linked(*a, *b)) splits.emplace_back(*a, *b);
+            if (a && b && link_between(*a, *b)) splits.emplace_back(*a, *b);
         }
         if (splits.empty()) {
             throw PcapTargetError("--pcap " + t +
@@ -104,9 +129,11 @@ PcapExport::PcapExport(const model::ModelSpec& spec, const std::filesystem::path
             throw PcapTargetError("--pcap " + t + ": ambiguous, it names more than one link");
         }
         const auto [a, b] = splits.front();
-        wanted.emplace_back(t, [this, a, b](Capture* c) {
+        const std::uint64_t bps = link_between(a, b)->bandwidth_bps;
+        wanted.emplace_back(t, [this, a, b, bps](Capture* c) {
             link_captures_[a].emplace_back(b, c);
             link_captures_[b].emplace_back(a, c);
+            c->add_port(bps);
         });
     }
     std::error_code ec;
@@ -143,18 +170,29 @@ void PcapExport::on_packet(Time t, What what, net::NodeIndex at, net::NodeIndex 
     if (what == What::Sent) {
         // On the wire from the start of its transmission, as a capture at the sender sees it.
         for (Capture* c : node_captures_[at])
-            record(*c, p.hop_mark, p);
+            record(*c, p.hop_mark, t, p);
         for (const auto& [peer, c] : link_captures_[at]) {
-            if (peer == next) record(*c, p.hop_mark, p);
+            if (peer == next) record(*c, p.hop_mark, t, p);
         }
     } else if (what == What::Arrived) {
         for (Capture* c : node_captures_[at])
-            record(*c, t, p);
+            record(*c, t, t, p);
     }
 }
 
-void PcapExport::record(Capture& c, Time t, const model::Packet& p) {
-    std::uint8_t buf[16 + kIpUdpHeaderBytes + kPayloadBytes] = {};
+void PcapExport::flush(Capture& c, std::int64_t until_ns) {
+    while (!c.heap.empty() && c.heap.front().ns <= until_ns) {
+        std::pop_heap(c.heap.begin(), c.heap.end(), std::greater<>{});
+        const Capture::Pending& r = c.heap.back();
+        c.written_ns = std::max(c.written_ns, r.ns);
+        std::fwrite(r.bytes.data(), 1, r.bytes.size(), c.f);
+        c.heap.pop_back();
+    }
+}
+
+void PcapExport::record(Capture& c, Time t, Time now, const model::Packet& p) {
+    Capture::Pending pending{t.time_since_epoch().count(), c.seq++, {}};
+    std::uint8_t* buf = pending.bytes.data();
     constexpr std::size_t captured = kIpUdpHeaderBytes + kPayloadBytes;
     const std::uint32_t wire = std::max<std::uint32_t>(p.bytes, captured);
     const auto ns = static_cast<std::uint64_t>(t.time_since_epoch().count());
@@ -195,12 +233,25 @@ void PcapExport::record(Capture& c, Time t, const model::Packet& p) {
     put32(m + 20, p.copy);
     put32(m + 24, p.bytes);
     put32(m + 28, p.generation);
-    std::fwrite(buf, 1, sizeof buf, c.f);
+    if (p.bytes > c.max_bytes) {
+        c.max_bytes = std::max<std::uint64_t>(p.bytes, world_mtu_);
+        c.horizon = transmission_time(c.max_bytes, c.min_bps);
+    }
+    if (pending.ns < c.written_ns) {
+        // Later than the horizon allowed (a packet larger than any before): written now, out
+        // of order, rather than held without bound.
+        std::fwrite(pending.bytes.data(), 1, pending.bytes.size(), c.f);
+    } else {
+        c.heap.push_back(pending);
+        std::push_heap(c.heap.begin(), c.heap.end(), std::greater<>{});
+    }
+    flush(c, (now - c.horizon).time_since_epoch().count());
 }
 
 void PcapExport::close() {
     for (auto& c : captures_) {
         if (!c->f) continue;
+        flush(*c, INT64_MAX);
         const bool ok = std::fflush(c->f) == 0 && !std::ferror(c->f);
         std::fclose(c->f);
         c->f = nullptr;

@@ -54,8 +54,13 @@ public:
 
 private:
     struct Capture;
-    void record(Capture& c, Time t, const model::Packet& p);
+    /// Adds a record stamped `t`, reported at `now`, and writes what can no longer be
+    /// preceded by a later report.
+    void record(Capture& c, Time t, Time now, const model::Packet& p);
+    /// Writes the held records stamped at or before `until_ns`, in time order.
+    static void flush(Capture& c, std::int64_t until_ns);
     const model::ModelSpec& spec_;
+    std::uint64_t world_mtu_;
     std::filesystem::path dir_;
     std::vector<std::unique_ptr<Capture>> captures_;
     std::vector<std::vector<Capture*>> node_captures_;                             ///< by node
