@@ -213,6 +213,35 @@ def sampled_port_timeseries(run):
     return {"bin_s": bin_s, "t_s": t_s, "ports": ports, "source": "timeseries"}
 
 
+def server_timeseries(run):
+    """Per server, from timeseries.jsonl: {"t_s": [...sample times...], "servers": {id:
+    {"workers": n, "queue": [...], "busy": [...], "stored": [...]}}}, or None without it."""
+    if not run.timeseries_path:
+        return None
+    header, samples = None, []
+    with open(run.timeseries_path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except ValueError as e:
+                raise RunError(f"{run.timeseries_path}:{lineno}: {e}") from e
+            if header is None:
+                header = rec
+            else:
+                samples.append(rec)
+    if header is None or not header.get("servers") or not samples:
+        return None
+    servers = {}
+    for i, s in enumerate(header["servers"]):
+        servers[s["id"]] = {"workers": s["workers"],
+                            "queue": [x["server_queue"][i] for x in samples],
+                            "busy": [x["server_busy"][i] for x in samples],
+                            "stored": [x["server_stored"][i] for x in samples]}
+    return {"t_s": [x["t_ms"] / 1000 for x in samples], "servers": servers}
+
+
 def port_timeseries(run, bin_s=None, nbins=200):
     """Per link direction: utilization and queue occupancy over time, from timeseries.jsonl
     when the run has one (sampled_port_timeseries), otherwise from packets.jsonl.
