@@ -219,20 +219,22 @@ void PcapExport::record(Capture& c, Time t, Time now, const model::Packet& p) {
     put16(udp, port);
     put16(udp + 2, port);
     put16(udp + 4, static_cast<std::uint16_t>(std::min<std::uint32_t>(wire - 20, 65535)));
-    // msgsim's fields: "MS", version 1, kind, leg, 3 reserved bytes, then message, seq,
-    // count, copy, simulated bytes and generation as 32-bit big-endian integers.
+    // msgsim's fields: "MS", version 1, kind, leg, one reserved byte, copy (16 bits, capped),
+    // then message, seq, count, simulated bytes, sender and recipient node indices as 32-bit
+    // integers; all big-endian.
     std::uint8_t* m = udp + 8;
     m[0] = 'M';
     m[1] = 'S';
     m[2] = 1;
     m[3] = static_cast<std::uint8_t>(p.kind);
     m[4] = p.leg;
+    put16(m + 6, static_cast<std::uint16_t>(std::min<std::uint32_t>(p.copy, 65535)));
     put32(m + 8, p.message);
     put32(m + 12, p.seq);
     put32(m + 16, p.count);
-    put32(m + 20, p.copy);
-    put32(m + 24, p.bytes);
-    put32(m + 28, p.generation);
+    put32(m + 20, p.bytes);
+    put32(m + 24, p.src);
+    put32(m + 28, p.dst);
     if (p.bytes > c.max_bytes) {
         c.max_bytes = std::max<std::uint64_t>(p.bytes, world_mtu_);
         c.horizon = transmission_time(c.max_bytes, c.min_bps);

@@ -6,7 +6,7 @@
 // x.y.z = i + 1 written base 256 (the first node is 10.0.0.1). IP source and destination are
 // the packet's transport endpoints (as on a real network); UDP ports both name the packet
 // kind (kPortData and the next ones). The payload carries msgsim's fields (kPayloadBytes,
-// big-endian, see pcap.cpp). The IP total length and the record's original length are the
+// big-endian, see PcapExport::record). The IP total length and the record's original length are the
 // simulated size on the wire, so Wireshark shows true sizes; only our headers and fields are
 // captured (caplen < len). A packet simulated smaller than those is shown at their size.
 #pragma once

@@ -87,12 +87,15 @@ def check_run(out, captures, check):
             check(r["udp.srcport"] == r["udp.dstport"], f"{name}: ports {r}")
             payload = bytes.fromhex(r["data.data"])
             check(payload[:3] == b"MS\x01", f"{name}: payload tag {payload[:3]!r}")
-            check(int.from_bytes(payload[24:28], "big") <= int(r["frame.len"]),
+            check(int.from_bytes(payload[20:24], "big") <= int(r["frame.len"]),
                   f"{name}: simulated size {r}")
+            check(address(int.from_bytes(payload[24:28], "big")) == r["ip.src"] and
+                  address(int.from_bytes(payload[28:32], "big")) == r["ip.dst"],
+                  f"{name}: sender and recipient {r}")
             got.append((t, r["ip.src"], r["ip.dst"], int(r["frame.len"]),
                         int(r["udp.dstport"]), int.from_bytes(payload[8:12], "big"),
                         int.from_bytes(payload[12:16], "big"),
-                        int.from_bytes(payload[20:24], "big")))
+                        int.from_bytes(payload[6:8], "big")))
         got.sort()
         check(got == expect, f"{name}: {len(got)} records read, {len(expect)} expected; "
               f"first difference: {next(((g, e) for g, e in zip(got, expect) if g != e), None)}")
