@@ -55,6 +55,9 @@ class Run:
         self.packets_path = os.path.join(outdir, "packets.jsonl")
         if not os.path.exists(self.packets_path):
             self.packets_path = None
+        self.timeseries_path = os.path.join(outdir, "timeseries.jsonl")
+        if not os.path.exists(self.timeseries_path):
+            self.timeseries_path = None
         if self.summary is None and self.trace is None:
             raise RunError(f"{outdir}: neither summary.json nor trace.json found "
                            "(is this a msgsim run directory?)")
@@ -177,12 +180,75 @@ def packet_key(rec):
             rec.get("src"), rec.get("dst"))
 
 
+def sampled_port_timeseries(run):
+    """Per link direction, from timeseries.jsonl (``--timeseries``): the same shape as
+    port_timeseries, one bin per sampling interval; "queue_bytes" is the queue sampled at
+    the end of the bin, "util" the share of the bin transmitting, "sent" is None.
+    """
+    header, samples = None, []
+    with open(run.timeseries_path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except ValueError as e:
+                raise RunError(f"{run.timeseries_path}:{lineno}: {e}") from e
+            if header is None:
+                header = rec
+            else:
+                samples.append(rec)
+    if header is None or len(samples) < 2:
+        return None
+    bin_s = header["interval_ms"] / 1000
+    keys = [(lk["from"], lk["to"]) for lk in header["links"]]
+    # Sample k (k >= 1) closes the bin that started one interval earlier; the last one may
+    # be shorter when the run's end is not a multiple of the interval.
+    t_s = [samples[k - 1]["t_ms"] / 1000 for k in range(1, len(samples))]
+    ports = {}
+    for i, key in enumerate(keys):
+        ports[key] = {"util": [s["utilization"][i] for s in samples[1:]],
+                      "queue_bytes": [s["queue_bytes"][i] for s in samples[1:]],
+                      "sent": None}
+    return {"bin_s": bin_s, "t_s": t_s, "ports": ports, "source": "timeseries"}
+
+
+def server_timeseries(run):
+    """Per server, from timeseries.jsonl: {"t_s": [...sample times...], "servers": {id:
+    {"workers": n, "queue": [...], "busy": [...], "stored": [...]}}}, or None without it."""
+    if not run.timeseries_path:
+        return None
+    header, samples = None, []
+    with open(run.timeseries_path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except ValueError as e:
+                raise RunError(f"{run.timeseries_path}:{lineno}: {e}") from e
+            if header is None:
+                header = rec
+            else:
+                samples.append(rec)
+    if header is None or not header.get("servers") or not samples:
+        return None
+    servers = {}
+    for i, s in enumerate(header["servers"]):
+        servers[s["id"]] = {"workers": s["workers"],
+                            "queue": [x["server_queue"][i] for x in samples],
+                            "busy": [x["server_busy"][i] for x in samples],
+                            "stored": [x["server_stored"][i] for x in samples]}
+    return {"t_s": [x["t_ms"] / 1000 for x in samples], "servers": servers}
+
+
 def port_timeseries(run, bin_s=None, nbins=200):
-    """Per link direction: utilization and queue occupancy over time, from packets.jsonl.
+    """Per link direction: utilization and queue occupancy over time, from timeseries.jsonl
+    when the run has one (sampled_port_timeseries), otherwise from packets.jsonl.
 
     Returns {"bin_s": w, "t_s": [...bin starts...], "ports": {(from, to): {"util": [...],
-    "queue_bytes": [...max queued bytes in the bin...], "sent": n}}} or None without
-    packets.jsonl.
+    "queue_bytes": [...max queued bytes in the bin...], "sent": n}}, "source": "packets"}
+    or None without either file.
 
     A packet is queued on port (at -> next) from the moment it joined the queue until its
     transmission started (``tx_start_ns``). For a forwarded packet the joining time is its
@@ -190,6 +256,10 @@ def port_timeseries(run, bin_s=None, nbins=200):
     to have joined when the port's current busy period began (exact for a window burst,
     an upper bound otherwise).
     """
+    if run.timeseries_path and bin_s is None:
+        sampled = sampled_port_timeseries(run)
+        if sampled is not None:
+            return sampled
     if not run.packets_path:
         return None
     arrivals = {}            # (node, packet key) -> arrival t_ns
@@ -254,7 +324,8 @@ def port_timeseries(run, bin_s=None, nbins=200):
             if level > q[i]:
                 q[i] = level
         ports[port] = {"util": [min(1.0, u) for u in util], "queue_bytes": q, "sent": len(spans)}
-    return {"bin_s": bin_s, "t_s": [i * bin_s for i in range(n)], "ports": ports}
+    return {"bin_s": bin_s, "t_s": [i * bin_s for i in range(n)], "ports": ports,
+            "source": "packets"}
 
 
 def _nice_step(x):

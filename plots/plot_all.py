@@ -10,7 +10,10 @@ Writes PNG and SVG files into PLOTDIR (default OUTDIR/plots/ of the first OUTDIR
   [RUN_]stages_per_message   per (message, device) stage breakdown (trace.json)
   [RUN_]timeline       send vs delivery time of users with stored messages, offline shaded
   [RUN_]links          link utilization, queueing delay and drops (summary.json links[])
-  [RUN_]link_timeseries  queue occupancy and utilization over time (packets.jsonl)
+  [RUN_]link_timeseries  queue occupancy and utilization over time (timeseries.jsonl when
+                         the run has one, else packets.jsonl)
+  [RUN_]server_timeseries  per server: queue, busy workers, stored messages over time
+                         (timeseries.jsonl)
   [RUN_]map            nodes and the paths messages took (topology.json, trace.json)
 
 RUN_ is the run directory's name, added when several OUTDIRs are given. A plot whose
@@ -294,11 +297,12 @@ def plot_links(run, plotdir, name, written, max_links=30):
 def plot_link_timeseries(run, plotdir, name, written, max_ports=6):
     ts = md.port_timeseries(run)
     if ts is None:
-        return f"{name}: no packets.jsonl (run with --trace packets)"
+        return f"{name}: no timeseries.jsonl or packets.jsonl (run with --timeseries 100ms)"
     ports = ts["ports"]
     ranked = sorted(ports, key=lambda p: (-max(ports[p]["queue_bytes"]), -sum(ports[p]["util"]), p))
     ranked = [p for p in ranked if max(ports[p]["queue_bytes"]) > 0 or sum(ports[p]["util"]) > 0]
     ranked = ranked[:max_ports] or list(ports)[:1]
+    sampled = ts.get("source") == "timeseries"
     t = ts["t_s"]
     edges = t + [t[-1] + ts["bin_s"]]
     fig, axes = plt.subplots(len(ranked), 1, figsize=(10, 1.2 + 1.45 * len(ranked)), sharex=True,
@@ -315,18 +319,60 @@ def plot_link_timeseries(run, plotdir, name, written, max_ports=6):
         ax2.set_ylabel("util. [%]", fontsize=8, color="#1f77b4")
         ax2.tick_params(labelsize=8)
         ax2.spines["right"].set_visible(True)
-        ax.set_title(f"{p[0]} → {p[1]}   (peak queue {max(q):.1f} kB, "
-                     f"{ports[p]['sent']} packets sent)", fontsize=9, loc="left",
-                     fontweight="normal")
+        sent = "" if ports[p]["sent"] is None else f", {ports[p]['sent']} packets sent"
+        ax.set_title(f"{p[0]} → {p[1]}   (peak queue {max(q):.1f} kB{sent})", fontsize=9,
+                     loc="left", fontweight="normal")
         ax.grid(True, axis="x", alpha=0.3)
     axes[-1, 0].set_xlabel("simulated time [s]")
     axes[-1, 0].set_xlim(edges[0], edges[-1])
     axes[0, 0].legend(handles=[
-        Patch(color="#ff7f0e", alpha=0.55, label="queue: max bytes waiting in the bin"),
+        Patch(color="#ff7f0e", alpha=0.55,
+              label="queue: bytes waiting at the end of the bin" if sampled
+              else "queue: max bytes waiting in the bin"),
         Line2D([], [], color="#1f77b4", label="utilization: share of the bin transmitting")],
         loc="lower left", bbox_to_anchor=(0.0, 1.18), fontsize=8, ncol=2)
+    source = "sampled, timeseries.jsonl" if sampled else "from packets.jsonl"
     fig.suptitle(f"{run.display}: link queues and utilization over time "
-                 f"(bins of {ts['bin_s']:g} s)", fontweight="bold", fontsize=11, y=1.0)
+                 f"(bins of {ts['bin_s']:g} s, {source})", fontweight="bold", fontsize=11, y=1.0)
+    save(fig, plotdir, name, written)
+
+
+def plot_server_timeseries(run, plotdir, name, written, max_servers=6):
+    ts = md.server_timeseries(run)
+    if ts is None:
+        return f"{name}: no timeseries.jsonl (run with --timeseries 100ms)"
+    servers = ts["servers"]
+    ranked = sorted(servers, key=lambda s: (-max(servers[s]["queue"]), -sum(servers[s]["busy"]), s))
+    ranked = ranked[:max_servers]
+    t = ts["t_s"]
+    fig, axes = plt.subplots(len(ranked), 1, figsize=(10, 1.2 + 1.45 * len(ranked)), sharex=True,
+                             squeeze=False, gridspec_kw={"hspace": 0.45})
+    for ax, s in zip(axes[:, 0], ranked):
+        d = servers[s]
+        ax.step(t, d["queue"], where="post", color="#e6550d", lw=1.2)
+        ax.set_ylabel("queue [msgs]", fontsize=8, color="#e6550d")
+        ax.set_ylim(0, max(d["queue"]) * 1.15 if max(d["queue"]) > 0 else 1)
+        ax.tick_params(labelsize=8)
+        ax2 = ax.twinx()
+        ax2.step(t, d["busy"], where="post", color="#1f77b4", lw=1.0)
+        if max(d["stored"]) > 0:
+            ax2.step(t, d["stored"], where="post", color="#756bb1", lw=1.0, ls="--")
+        top = max([d["workers"]] + d["stored"])
+        ax2.set_ylim(0, top * 1.15)
+        ax2.set_ylabel("workers / stored", fontsize=8, color="#1f77b4")
+        ax2.tick_params(labelsize=8)
+        ax2.spines["right"].set_visible(True)
+        ax.set_title(f"{s}   ({d['workers']} workers, peak queue {max(d['queue'])})", fontsize=9,
+                     loc="left", fontweight="normal")
+        ax.grid(True, axis="x", alpha=0.3)
+    axes[-1, 0].set_xlabel("simulated time [s]")
+    axes[-1, 0].legend(handles=[
+        Line2D([], [], color="#e6550d", label="messages waiting for a worker"),
+        Line2D([], [], color="#1f77b4", label="busy workers"),
+        Line2D([], [], color="#756bb1", ls="--", label="stored for offline devices")],
+        loc="upper left", bbox_to_anchor=(0.0, -0.32), fontsize=8, ncol=3)
+    fig.suptitle(f"{run.display}: servers over time (sampled, timeseries.jsonl)",
+                 fontweight="bold", fontsize=11, y=1.0)
     save(fig, plotdir, name, written)
 
 
@@ -490,6 +536,7 @@ def make_all(dirs, plotdir=None, log=print):
         run_step(plot_timeline, r, plotdir, prefix + "timeline", written)
         run_step(plot_links, r, plotdir, prefix + "links", written)
         run_step(plot_link_timeseries, r, plotdir, prefix + "link_timeseries", written)
+        run_step(plot_server_timeseries, r, plotdir, prefix + "server_timeseries", written)
         run_step(plot_map, r, plotdir, prefix + "map", written)
     for note in skipped:
         log(f"plot_all: skipped {note}")

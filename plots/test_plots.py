@@ -91,12 +91,42 @@ class PlotAllTest(unittest.TestCase):
         run = os.path.join(self.tmp.name, "tiny")
         write_run(run)
         written, skipped = plot_all.make_all([run], log=lambda *_: None)
-        self.assertEqual(skipped, [])
+        # Without timeseries.jsonl only the server plot is skipped, and it says why.
+        self.assertEqual(len(skipped), 1)
+        self.assertTrue(skipped[0].startswith("server_timeseries: no timeseries.jsonl"))
         for name in ("latency_cdf", "stages_mean", "stages_per_message", "timeline", "links",
                      "link_timeseries", "map"):
             for ext in ("png", "svg"):
                 p = os.path.join(run, "plots", f"{name}.{ext}")
                 self.assertTrue(os.path.getsize(p) > 1000, p)
+
+    def test_link_timeseries_prefers_timeseries_jsonl(self):
+        run = os.path.join(self.tmp.name, "sampled")
+        write_run(run)
+        header = {"timeseries": 1, "scenario": "tiny", "seed": 1, "interval_ms": 500.0,
+                  "links": [{"from": "r1", "to": "srv"}, {"from": "srv", "to": "r1"}],
+                  "servers": [{"id": "srv", "workers": 1}]}
+        rows = [{"t_ms": 500.0 * k, "queue_bytes": [100 * k, 0], "queue_packets": [k, 0],
+                 "utilization": [0.0 if k == 0 else 0.25, 0.0], "link_up": [1, 1],
+                 "server_queue": [k], "server_busy": [min(k, 1)], "server_stored": [0]}
+                for k in range(5)]
+        with open(os.path.join(run, "timeseries.jsonl"), "w") as f:
+            f.write("".join(json.dumps(r) + "\n" for r in [header] + rows))
+        ts = msgsim_data.port_timeseries(msgsim_data.Run(run))
+        self.assertEqual(ts["source"], "timeseries")
+        self.assertEqual(ts["bin_s"], 0.5)
+        self.assertEqual(ts["t_s"], [0.0, 0.5, 1.0, 1.5])
+        self.assertEqual(ts["ports"][("r1", "srv")]["queue_bytes"], [100, 200, 300, 400])
+        self.assertEqual(ts["ports"][("r1", "srv")]["util"], [0.25] * 4)
+        srv = msgsim_data.server_timeseries(msgsim_data.Run(run))
+        self.assertEqual(srv["t_s"], [0.0, 0.5, 1.0, 1.5, 2.0])
+        self.assertEqual(srv["servers"]["srv"]["queue"], [0, 1, 2, 3, 4])
+        self.assertEqual(srv["servers"]["srv"]["busy"], [0, 1, 1, 1, 1])
+        os.remove(os.path.join(run, "packets.jsonl"))   # the plot needs no packet trace now
+        written, skipped = plot_all.make_all([run], log=lambda *_: None)
+        self.assertEqual(skipped, [])
+        for name in ("link_timeseries", "server_timeseries"):
+            self.assertTrue(os.path.getsize(os.path.join(run, "plots", f"{name}.png")) > 1000)
 
     def test_two_runs_without_locations_and_offline_inference(self):
         a, b = os.path.join(self.tmp.name, "a"), os.path.join(self.tmp.name, "b")

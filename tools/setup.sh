@@ -15,6 +15,7 @@ packages=(
     libgtest-dev        # tests
     libbenchmark-dev    # tests/bench
     python3-matplotlib  # `msgsim plot`
+    tshark              # reads the pcap exports back in tests (--pcap)
 )
 
 for arg in "$@"; do
@@ -57,6 +58,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
+# wireshark-common would ask whether non-root users may capture: we only read files.
+echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
 echo "setup.sh: apt-get update"
 apt-get update -qq
 echo "setup.sh: installing ${missing[*]}"

@@ -11,9 +11,13 @@
 #include "sim/cli/commands.hpp"
 #include "sim/cli/load.hpp"
 #include "sim/cli/progress.hpp"
+#include "sim/io/chrome_trace.hpp"
+#include "sim/io/csv.hpp"
 #include "sim/io/json_file.hpp"
 #include "sim/io/packet_trace.hpp"
+#include "sim/io/pcap.hpp"
 #include "sim/io/report.hpp"
+#include "sim/io/timeseries.hpp"
 #include "sim/model/simulation.hpp"
 
 namespace sim::cli {
@@ -35,6 +39,10 @@ struct RunOptions {
     std::string trace;
     bool quiet = false;
     std::optional<bool> progress;
+    bool csv = false;
+    bool chrome_trace = false;
+    std::vector<std::string> pcap;
+    std::string timeseries;
 };
 
 int run_command(const RunOptions& o) {
@@ -43,6 +51,8 @@ int run_command(const RunOptions& o) {
     if (o.seed) overrides.push_back("seed=" + std::to_string(*o.seed));
     if (!o.until.empty()) overrides.push_back("duration=" + o.until);
     if (!o.policy.empty()) overrides.push_back("routing.policy=" + o.policy);
+    if (!o.timeseries.empty())
+        overrides.push_back("output.timeseries={\"interval\":\"" + o.timeseries + "\"}");
     model::ModelSpec spec = load_checked(o.scenario, overrides);
     if (!o.trace.empty()) {
         static const std::pair<const char*, model::TraceLevel> kLevels[] = {
@@ -65,10 +75,33 @@ int run_command(const RunOptions& o) {
 
     std::unique_ptr<io::PacketTrace> packet_trace;
     std::unique_ptr<io::EventTrace> event_trace;
+    std::unique_ptr<io::PcapExport> pcap;
+    std::unique_ptr<io::ChromeTrace> chrome;
+    std::unique_ptr<io::TimeSeriesWriter> timeseries;
+    io::PacketFanout observers;
     model::RunHooks hooks;
+    if (!o.pcap.empty()) {
+        try {
+            pcap = std::make_unique<io::PcapExport>(spec, dir, o.pcap);
+        } catch (const io::PcapTargetError& e) {
+            std::fprintf(stderr, "msgsim: error: %s: %s\n", o.scenario.c_str(), e.what());
+            return kExitBadInput;
+        }
+        observers.add(pcap.get());
+    }
     if (spec.trace == model::TraceLevel::Packets) {
         packet_trace = std::make_unique<io::PacketTrace>(spec, dir / "packets.jsonl");
-        hooks.observer = packet_trace.get();
+        observers.add(packet_trace.get());
+    }
+    if (o.chrome_trace) {
+        chrome = std::make_unique<io::ChromeTrace>(spec, dir / "chrome_trace.json");
+        observers.add(chrome.get());
+    }
+    if (!observers.empty()) hooks.observer = &observers;
+    if (spec.timeseries_interval > Duration{0}) {
+        timeseries = std::make_unique<io::TimeSeriesWriter>(spec, dir / "timeseries.jsonl");
+        hooks.sample_interval = spec.timeseries_interval;
+        hooks.on_sample = [&](const model::StateSample& s) { timeseries->on_sample(s); };
     }
     if (spec.trace == model::TraceLevel::Events) {
         event_trace = std::make_unique<io::EventTrace>(spec, dir / "events.jsonl");
@@ -90,11 +123,18 @@ int run_command(const RunOptions& o) {
     }
 
     const nlohmann::ordered_json summary = io::make_summary(spec, result);
-    if (spec.trace != model::TraceLevel::None)
-        io::write_json_atomic(dir / "trace.json", io::make_trace(spec, result));
+    if (spec.trace != model::TraceLevel::None || o.csv) {
+        const nlohmann::ordered_json trace = io::make_trace(spec, result);
+        if (spec.trace != model::TraceLevel::None) io::write_json_atomic(dir / "trace.json", trace);
+        if (o.csv) io::write_messages_csv(dir / "messages.csv", trace);
+    }
     io::write_json_atomic(dir / "topology.json", io::make_topology(spec));
     if (packet_trace) packet_trace->close();
     if (event_trace) event_trace->close();
+    if (pcap) pcap->close();
+    if (chrome) chrome->finish(result);
+    if (timeseries) timeseries->close();
+    if (o.csv) io::write_summary_csv(dir / "summary.csv", summary);
     io::write_json_atomic(dir / "summary.json", summary);
 
     if (!o.quiet) {
@@ -133,6 +173,17 @@ Action add_run(CLI::App& app) {
     app.add_option("--trace", o->trace,
                    "Trace detail: none, messages (trace.json), packets or events (JSON Lines)")
         ->check(CLI::IsMember({"none", "messages", "packets", "events"}));
+    app.add_flag("--csv", o->csv,
+                 "Also write summary.csv (key,value rows) and messages.csv (one row per "
+                 "message and recipient device)");
+    app.add_flag("--chrome-trace", o->chrome_trace,
+                 "Also write chrome_trace.json for ui.perfetto.dev or chrome://tracing");
+    app.add_option("--pcap", o->pcap,
+                   "Capture the packets at a node (NODE) or on a link (FROM-TO) into "
+                   "pcap/<name>.pcap, for Wireshark; repeatable");
+    app.add_option("--timeseries", o->timeseries,
+                   "Sample link and server queues every INTERVAL (e.g. 100ms) into "
+                   "timeseries.jsonl (same as output.timeseries.interval)");
     app.add_flag("-q,--quiet", o->quiet, "Print nothing but errors");
     app.add_flag_function(
         "--progress,!--no-progress", [o](std::int64_t n) { o->progress = n > 0; },

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "sim/core/event.hpp"
 #include "sim/model/spec.hpp"
@@ -40,6 +41,21 @@ public:
 private:
     const model::ModelSpec& spec_;
     JsonLinesWriter out_;
+};
+
+/// Passes every packet hop to several observers (a packet trace and exports together).
+class PacketFanout final : public model::PacketObserver {
+public:
+    void add(model::PacketObserver* o) { observers_.push_back(o); }
+    bool empty() const { return observers_.empty(); }
+    void on_packet(Time t, What what, net::NodeIndex at, net::NodeIndex next,
+                   const model::Packet& p) override {
+        for (model::PacketObserver* o : observers_)
+            o->on_packet(t, what, at, next, p);
+    }
+
+private:
+    std::vector<model::PacketObserver*> observers_;
 };
 
 /// --trace events: every event the kernel executes.

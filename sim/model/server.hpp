@@ -34,6 +34,9 @@ public:
     void expire_overdue(Time now);
     /// Messages in storage now (for the end-of-run conservation check).
     std::uint64_t stored_now() const { return stored_count_; }
+    /// Messages waiting for a worker, and workers busy now (time series).
+    std::uint64_t queued_now() const { return queue_.size(); }
+    std::uint32_t busy_workers_now() const { return busy_workers_; }
 
 protected:
     void on_model_event(const Event& e) override;

@@ -247,7 +247,48 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
         if (hooks.stop && hooks.stop->load()) sched.stop();
         if (hooks.progress) hooks.progress(t);
     };
-    sched.run(end, progress, 1 << 14);
+    if (hooks.on_sample && hooks.sample_interval > Duration{0}) {
+        // Run in chunks of one interval: the kernel's state between two events is the
+        // model's state at any instant in between. Nothing is scheduled for sampling.
+        std::vector<const net::Port*> ports;  // in RunResult::links order
+        for (const net::LinkSpec& l : spec.links) {
+            for (const auto& [from, to] : {std::pair{l.a, l.b}, std::pair{l.b, l.a}}) {
+                ports.push_back(
+                    &nodes[from]->ports()[static_cast<std::size_t>(nodes[from]->port_to(to))]);
+            }
+        }
+        std::vector<const Server*> servers;
+        for (auto& n : nodes) {
+            if (const auto* server = dynamic_cast<const Server*>(n.get()))
+                servers.push_back(server);
+        }
+        StateSample sample;
+        auto take = [&](Time t) {
+            sample.at = t;
+            sample.links.clear();
+            sample.servers.clear();
+            for (const net::Port* port : ports) {
+                sample.links.push_back({port->queued_bytes(), port->queued_packets(),
+                                        port->busy_until(t), port->up()});
+            }
+            for (const Server* server : servers) {
+                sample.servers.push_back(
+                    {server->queued_now(), server->busy_workers_now(), server->stored_now()});
+            }
+            hooks.on_sample(sample);
+        };
+        take(kTimeZero);
+        for (Time t = kTimeZero + hooks.sample_interval; !sched.stopped();
+             t += hooks.sample_interval) {
+            const Time until = std::min(t, end);
+            sched.run(until, progress, 1 << 14);
+            if (sched.stopped()) break;
+            take(until);
+            if (until == end) break;
+        }
+    } else {
+        sched.run(end, progress, 1 << 14);
+    }
 
     RunResult r;
     r.interrupted = sched.stopped();

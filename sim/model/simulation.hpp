@@ -78,8 +78,31 @@ struct RunResult {
     std::vector<RouteUpdate> route_updates;
 };
 
+/// The state of every link direction and server at one instant, for time series.
+struct StateSample {
+    Time at{};
+    struct Direction {
+        std::uint64_t queue_bytes = 0;  ///< waiting, the packet in transmission excluded
+        std::uint64_t queue_packets = 0;
+        Duration busy{0};  ///< transmitter busy time since the start, up to `at`
+        bool up = true;
+    };
+    struct ServerState {
+        std::uint64_t queued = 0;  ///< messages waiting for a worker
+        std::uint32_t busy_workers = 0;
+        std::uint64_t stored = 0;  ///< messages in offline storage
+    };
+    std::vector<Direction> links;      ///< in RunResult::links order
+    std::vector<ServerState> servers;  ///< in RunResult::servers order
+};
+
 struct RunHooks {
     PacketObserver* observer = nullptr;
+    /// When set with a positive interval, called with the state at every multiple of the
+    /// interval (after the events of that instant), and at the end. Reading state between
+    /// events schedules nothing, so results do not change.
+    Duration sample_interval{0};
+    std::function<void(const StateSample&)> on_sample;
     /// Sees every executed event (--trace events); may be empty.
     std::function<void(const Event&)> on_event;
     /// Called now and then with the simulated time reached.

@@ -192,6 +192,7 @@ struct ModelSpec {
     std::vector<FaultSpec> faults;
     std::vector<PopulationRange> populations;
     TraceLevel trace = TraceLevel::Messages;
+    Duration timeseries_interval{0};  ///< output.timeseries.interval; 0: no time series
     std::vector<Expectation> expect;
 };
 

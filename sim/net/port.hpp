@@ -63,6 +63,10 @@ public:
     const PortStats& stats() const { return stats_; }
     std::uint64_t queued_bytes() const { return queued_bytes_; }
     std::size_t queued_packets() const { return queue_.size(); }
+    /// Time the transmitter has been busy up to `now`, the transmission in progress included.
+    Duration busy_until(Time now) const {
+        return stats_.busy + (in_flight_ ? now - tx_started_ : Duration{0});
+    }
 
     /// Offers a packet. On StartNow the caller schedules the end of transmission after
     /// transmission_time(bytes); on Queued it waits; on Dropped* the packet is the

@@ -984,11 +984,15 @@ void Loader::read_faults(const ObjectReader& top) {
 void Loader::read_output(const ObjectReader& top) {
     const json* value = top.find("output");
     if (value == nullptr) return;
-    const ObjectReader r(*value, "/output", {"trace"});
+    const ObjectReader r(*value, "/output", {"trace", "timeseries"});
     static const std::vector<std::string> levels{"none", "messages", "packets", "events"};
     if (r.has("trace")) {
         spec_.trace = static_cast<model::TraceLevel>(
             r.get("trace", [](const json& v) { return parse_choice(v, levels, "trace level"); }));
+    }
+    if (const json* ts = r.find("timeseries")) {
+        const ObjectReader t(*ts, "/output/timeseries", {"interval"});
+        spec_.timeseries_interval = t.get("interval", parse_positive_duration);
     }
 }
 

@@ -127,6 +127,8 @@ mut("traffic-pattern-typo", setp("traffic", 0, {"patern": "poisson", "users": "a
 mut("poisson-to-sender", lambda d: d["traffic"].append({"pattern": "poisson", "users": "all", "rate": "1/s", "to": "bob", "size": "10B"}), "/traffic/1/to", "also a sender")
 mut("fault-link-and-node", setp("faults", [{"at": "1s", "link": ["r1", "srv"], "node": "srv", "down_for": "1s"}]), "/faults/0/node", 'give "link" or "node", not both')
 mut("trace-level-typo", setp("output", {"trace": "message"}), "/output/trace", 'did you mean "messages"?')
+mut("timeseries-interval-typo", setp("output", {"timeseries": {"intervl": "1s"}}), "/output/timeseries/intervl", 'did you mean "interval"?')
+mut("timeseries-interval-zero", setp("output", {"timeseries": {"interval": "0s"}}), "/output/timeseries/interval", "must be positive")
 
 with open("base.json", "w") as f:
     f.write(dump(BASE))
