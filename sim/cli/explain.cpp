@@ -172,7 +172,7 @@ std::string route_reason(const model::ModelSpec& spec, const model::RunResult& r
         s += "; the alternative via " + spec.nodes[alt_hop].id + " would cost " +
              view.cost_text(*alt);
     } else if (!alt) {
-        s += "; there is no other route";
+        s += "; no other route is up";
     }
     if (dist[core.front()] >= 0 && taken != dist[core.front()]) {
         s += " (routes changed while it travelled: the best route now costs " +

@@ -10,12 +10,12 @@ namespace sim::model {
 const char* event_name(EventKind kind) {
     // In the order of the ev enumeration.
     static constexpr const char* kNames[] = {
-        "?",          "packet_arrive", "tx_done",     "port_down",       "port_up",
-        "node_down",  "node_up",       "compose",     "poisson_next",    "send_ready",
-        "rto",        "device_step",   "read",        "service_done",    "reconnect",
-        "busy_retry", "datagram_next", "report_tick", "link_report",     "load_report",
-        "route_tick", "fault_change",  "push_woke",   "connection_reset"};
-    static_assert(std::size(kNames) == ev::ConnectionReset + 1, "one name per event kind");
+        "?",          "packet_arrive", "tx_done",     "port_down",    "port_up",
+        "node_down",  "node_up",       "compose",     "poisson_next", "send_ready",
+        "rto",        "device_step",   "read",        "service_done", "reconnect",
+        "busy_retry", "datagram_next", "report_tick", "link_report",  "load_report",
+        "route_tick", "fault_change",  "push_woke",   "conn_reset"};
+    static_assert(std::size(kNames) == ev::ConnReset + 1, "one name per event kind");
     return kind < std::size(kNames) ? kNames[kind] : "?";
 }
 

@@ -21,24 +21,23 @@ enum : EventKind {
     PortUp,            ///< slot: port
     NodeDown,
     NodeUp,
-    Compose,          ///< phone: payload = index of an explicit message
-    PoissonNext,      ///< phone: slot = poisson stream
-    SendReady,        ///< phone: payload = message, sender processing done
-    Rto,              ///< endpoint: payload = transfer slot << 32 | seq
-    DeviceStep,       ///< phone: slot = step, payload = message
-    Read,             ///< phone: payload = message
-    ServiceDone,      ///< server: payload = job
-    Reconnect,        ///< server: payload = device
-    BusyRetry,        ///< phone: payload = message
-    DatagramNext,     ///< phone: slot = datagram source, payload = its count so far
-    ReportTick,       ///< node: time to report port delays (and server load) to the controller
-    LinkReport,       ///< controller: slot = link direction, payload = queueing delay in ns
-    LoadReport,       ///< controller: slot = server, payload = messages queued or in service
-    RouteTick,        ///< controller: recompute adaptive routes
-    FaultChange,      ///< controller: slot = fault, payload = 1 detected down, 0 detected up
-    PushWoke,         ///< server: payload = device whose app the push notification woke
-    ConnectionReset,  ///< phone or server: a crashed server lost payload = message |
-                      ///< (generation + 1) << 32 that this sender had sent it; send it again
+    Compose,       ///< phone: payload = index of an explicit message
+    PoissonNext,   ///< phone: slot = poisson stream
+    SendReady,     ///< phone: payload = message, sender processing done
+    Rto,           ///< endpoint: payload = transfer slot << 32 | seq
+    DeviceStep,    ///< phone: slot = step, payload = message
+    Read,          ///< phone: payload = message
+    ServiceDone,   ///< server: payload = job
+    Reconnect,     ///< server: payload = device
+    BusyRetry,     ///< phone: payload = message
+    DatagramNext,  ///< phone: slot = datagram source, payload = its count so far
+    ReportTick,    ///< node: time to report port delays (and server load) to the controller
+    LinkReport,    ///< controller: slot = link direction, payload = queueing delay in ns
+    LoadReport,    ///< controller: slot = server, payload = messages queued or in service
+    RouteTick,     ///< controller: recompute adaptive routes
+    FaultChange,   ///< controller: slot = fault, payload = 1 detected down, 0 detected up
+    PushWoke,      ///< server: payload = device whose app the push notification woke
+    ConnReset,     ///< sender: a crashed server lost payload = message | (generation + 1) << 32
 };
 
 }  // namespace ev

@@ -103,7 +103,7 @@ void Phone::on_model_event(const Event& e) {
         case ev::DatagramNext:
             send_datagram(e.slot, e.payload);
             return;
-        case ev::ConnectionReset: {
+        case ev::ConnReset: {
             // Our server crashed before processing the message: send it again, to a server
             // routing can reach (the same one once it is back). The time since the first
             // attempt counts as retransmit.

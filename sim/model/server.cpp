@@ -125,7 +125,7 @@ void Server::on_model_event(const Event& e) {
                 dispatch(job.message, device);
             return;
         }
-        case ev::ConnectionReset: {
+        case ev::ConnReset: {
             // The server we relayed a message to crashed before processing it.
             const auto message = static_cast<std::uint32_t>(e.payload & 0xffffffffu);
             const NodeIndex to = e.src;
@@ -278,7 +278,7 @@ void Server::lose_relay(std::uint32_t message, NodeIndex to) {
 void Server::reset_sender(NodeIndex sender, std::uint32_t message, std::uint32_t generation) {
     // The sender's connection to this server broke with it; like routing, it notices
     // detection_delay later (and one control delay, so routes already avoid this server).
-    send(sender, world_.spec.routing.detection_delay + kControlDelay, ev::ConnectionReset,
+    send(sender, world_.spec.routing.detection_delay + kControlDelay, ev::ConnReset,
          message | ((std::uint64_t{generation} + 1) << 32));
 }
 

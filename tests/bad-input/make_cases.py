@@ -124,6 +124,10 @@ mut("traffic-pattern-typo", setp("traffic", 0, {"patern": "poisson", "users": "a
 mut("poisson-to-sender", lambda d: d["traffic"].append({"pattern": "poisson", "users": "all", "rate": "1/s", "to": "bob", "size": "10B"}), "/traffic/1/to", "also a sender")
 mut("fault-link-and-node", setp("faults", [{"at": "1s", "link": ["r1", "srv"], "node": "srv", "down_for": "1s"}]), "/faults/0/node", 'give "link" or "node", not both')
 mut("trace-level-typo", setp("output", {"trace": "message"}), "/output/trace", 'did you mean "messages"?')
+mut("load-balancer-typo", setp("routing", {"load_balancer": "round_robin"}), "/routing/load_balancer", 'did you mean "round-robin"?')
+mut("virtual-nodes-without-hash", setp("routing", {"load_balancer": "round-robin", "virtual_nodes": 50}), "/routing/virtual_nodes", 'applies to the "consistent-hash" load balancer only')
+mut("virtual-nodes-zero", setp("routing", {"load_balancer": "consistent-hash", "virtual_nodes": 0}), "/routing/virtual_nodes", "expected a whole number in [1, 100000], got 0")
+mut("storage-durable-not-bool", setp("nodes", 3, "storage", {"durable": "yes"}), "/nodes/3/storage/durable", "expected true or false")
 
 with open("base.json", "w") as f:
     f.write(dump(BASE))
