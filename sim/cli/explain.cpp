@@ -142,17 +142,25 @@ std::string route_reason(const model::ModelSpec& spec, const model::RunResult& r
     for (std::size_t i = 1; i + 1 < core.size(); ++i)
         via += (via.empty() ? "" : " ") + spec.nodes[core[i]].id;
     if (via.empty()) via = "the direct link";
-    // The best route whose first hop differs from the one taken.
+    // The best route that leaves the one taken at some node (without coming back to it).
     std::optional<std::int64_t> alt;
-    net::NodeIndex alt_hop = net::kNoNode;
-    for (net::NodeIndex n = 0; n < spec.nodes.size(); ++n) {
-        if (n == core[1] || view.phone(n) || dist[n] < 0) continue;
-        const std::int64_t c = view.cost(view.direction(core[0], n));
-        if (c < 0) continue;
-        if (!alt || c + dist[n] < *alt) {
-            alt = c + dist[n];
-            alt_hop = n;
+    net::NodeIndex alt_hop = net::kNoNode, alt_at = net::kNoNode;
+    std::int64_t prefix = 0;
+    for (std::size_t i = 0; i + 1 < core.size(); ++i) {
+        for (net::NodeIndex n = 0; n < spec.nodes.size(); ++n) {
+            if (n == core[i + 1] || view.phone(n) || dist[n] < 0) continue;
+            if (std::find(core.begin(), core.begin() + static_cast<std::ptrdiff_t>(i) + 1, n) !=
+                core.begin() + static_cast<std::ptrdiff_t>(i) + 1)
+                continue;
+            const std::int64_t c = view.cost(view.direction(core[i], n));
+            if (c < 0) continue;
+            if (!alt || prefix + c + dist[n] < *alt) {
+                alt = prefix + c + dist[n];
+                alt_hop = n;
+                alt_at = core[i];
+            }
         }
+        prefix += std::max<std::int64_t>(view.cost(view.direction(core[i], core[i + 1])), 0);
     }
     std::string s = policy + ": ";
     if (policy == "shortest-path") {
@@ -169,8 +177,9 @@ std::string route_reason(const model::ModelSpec& spec, const model::RunResult& r
         s += "least latency plus measured queueing, cost " + view.cost_text(taken) + " via " + via;
     }
     if (alt && (policy != "ecmp" || *alt != taken)) {
-        s += "; the alternative via " + spec.nodes[alt_hop].id + " would cost " +
-             view.cost_text(*alt);
+        s += "; the alternative via " + spec.nodes[alt_hop].id +
+             (alt_at == core.front() ? "" : " (turning off at " + spec.nodes[alt_at].id + ")") +
+             " would cost " + view.cost_text(*alt);
     } else if (!alt) {
         s += "; no other route is up";
     }

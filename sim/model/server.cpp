@@ -250,12 +250,12 @@ void Server::fan_out(std::uint32_t message) {
     }
     for (NodeIndex device : local)
         dispatch(message, device);
+    stats_.relayed += servers.size();
     for (NodeIndex to : servers)
         relay(message, to, now());
 }
 
 void Server::relay(std::uint32_t message, NodeIndex to, Time leg_start) {
-    ++stats_.relayed;
     const std::uint32_t generation = generation_[(std::uint64_t{message} << 32) | to]++;
     start_transfer(message, to, 2, world_.journal[message].wire_bytes, leg_start, generation);
 }
