@@ -73,7 +73,9 @@ public:
     std::int64_t cost(std::int64_t dir) const { return dir < 0 ? -1 : cost_[dir]; }
     /// Least cost from every node to `dest` over the directions that are up, and how many
     /// least-cost routes there are (-1: unreachable).
-    std::pair<std::vector<std::int64_t>, std::vector<std::uint64_t>> to(net::NodeIndex dest) const {
+    /// Nodes in `avoid` are never passed through.
+    std::pair<std::vector<std::int64_t>, std::vector<std::uint64_t>> to(
+        net::NodeIndex dest, const std::vector<net::NodeIndex>& avoid = {}) const {
         const std::size_t n = spec_.nodes.size();
         std::vector<std::int64_t> dist(n, -1);
         std::vector<std::uint64_t> ways(n, 0);
@@ -93,6 +95,7 @@ public:
                 // Edges u -> v, relaxed backwards from the destination.
                 for (const auto& [u, dir] : {std::pair{l.a, 2 * i}, std::pair{l.b, 2 * i + 1}}) {
                     if ((dir % 2 == 0 ? l.b : l.a) != v || cost_[dir] < 0 || phone(u)) continue;
+                    if (std::find(avoid.begin(), avoid.end(), u) != avoid.end()) continue;
                     const std::int64_t nd = d + cost_[dir];
                     if (dist[u] < 0 || nd < dist[u]) {
                         dist[u] = nd;
@@ -147,15 +150,17 @@ std::string route_reason(const model::ModelSpec& spec, const model::RunResult& r
     net::NodeIndex alt_hop = net::kNoNode, alt_at = net::kNoNode;
     std::int64_t prefix = 0;
     for (std::size_t i = 0; i + 1 < core.size(); ++i) {
+        // Leave at core[i] and never come back to the part of the path already travelled.
+        const std::vector<net::NodeIndex> travelled(
+            core.begin(), core.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+        const auto rest = view.to(core.back(), travelled).first;
         for (net::NodeIndex n = 0; n < spec.nodes.size(); ++n) {
-            if (n == core[i + 1] || view.phone(n) || dist[n] < 0) continue;
-            if (std::find(core.begin(), core.begin() + static_cast<std::ptrdiff_t>(i) + 1, n) !=
-                core.begin() + static_cast<std::ptrdiff_t>(i) + 1)
-                continue;
+            if (n == core[i + 1] || view.phone(n) || rest[n] < 0) continue;
+            if (std::find(travelled.begin(), travelled.end(), n) != travelled.end()) continue;
             const std::int64_t c = view.cost(view.direction(core[i], n));
             if (c < 0) continue;
-            if (!alt || prefix + c + dist[n] < *alt) {
-                alt = prefix + c + dist[n];
+            if (!alt || prefix + c + rest[n] < *alt) {
+                alt = prefix + c + rest[n];
                 alt_hop = n;
                 alt_at = core[i];
             }
@@ -181,7 +186,7 @@ std::string route_reason(const model::ModelSpec& spec, const model::RunResult& r
              (alt_at == core.front() ? "" : " (turning off at " + spec.nodes[alt_at].id + ")") +
              " would cost " + view.cost_text(*alt);
     } else if (!alt) {
-        s += "; no other route is up";
+        s += "; there is no other route over the links that are up";
     }
     if (dist[core.front()] >= 0 && taken != dist[core.front()]) {
         s += " (routes changed while it travelled: the best route now costs " +

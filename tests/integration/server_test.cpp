@@ -234,4 +234,17 @@ TEST(Explain, SaysWhichPolicyChoseThePathAndWhy) {
         << ca.out;
     EXPECT_NE(ca.out.find("old cost "), std::string::npos) << ca.out;
     EXPECT_NE(ca.out.find("the alternative via "), std::string::npos) << ca.out;
+    // Two equal-latency routes from r1 to srv (via ra, via rb): ecmp hashed the flow onto one.
+    const auto ecmp = run_msgsim(
+        "explain '" + scenario_path("tests/integration/scenarios/diamond.json").string() +
+            "' --message 0",
+        dir);
+    ASSERT_EQ(ecmp.exit_code, 0) << ecmp.err;
+    EXPECT_NE(ecmp.out.find("ecmp: least latency, 5.000 ms via r"), std::string::npos) << ecmp.out;
+    EXPECT_NE(ecmp.out.find("one of 2 equal-cost paths, chosen by a hash of the flow"),
+              std::string::npos)
+        << ecmp.out;
+    EXPECT_NE(ecmp.out.find("the only least-latency path; there is no other route"),
+              std::string::npos)
+        << ecmp.out;  // the downlink: srv - r2 is the only way
 }
