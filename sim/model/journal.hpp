@@ -79,8 +79,9 @@ struct Delivery {
     Stages stages;                ///< after the server: complete once done_at is set
     Stages server_side;           ///< server's part after service (failed tries, offline wait)
     std::vector<NodeIndex> path;  ///< downlink path, server first
-    /// The server that delivers to this device when it is not the sender's server: the
-    /// message crossed the backbone to it. kNoNode when the sender's server delivered.
+    /// The server that delivers to this device when it is not the sender's server (set by
+    /// the sender's server as it relays): the message crosses the backbone to it. kNoNode
+    /// when the sender's server delivers.
     NodeIndex relay_server = net::kNoNode;
     bool relay_committed = false;       ///< relay_server has processed it (written by it)
     Stages relay;                       ///< backbone leg and relay_server's processing

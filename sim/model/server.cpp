@@ -114,8 +114,7 @@ void Server::on_model_event(const Event& e) {
             stages[Stage::Server] = now() - job.arrived;
             std::vector<NodeIndex> devices;
             for (Delivery& d : world_.journal[job.message].deliveries) {
-                if (world_.server_of[d.device] != id()) continue;
-                d.relay_server = id();
+                if (d.relay_server != id() || d.relay_committed) continue;
                 d.relay_committed = true;
                 d.relay = stages;
                 d.relay_path = in.mapped().path;
@@ -240,13 +239,18 @@ void Server::flush_backlog(NodeIndex device, Time back, bool after_restart) {
 void Server::fan_out(std::uint32_t message) {
     std::vector<NodeIndex> local;
     std::vector<NodeIndex> servers;
-    for (const Delivery& d : world_.journal[message].deliveries) {
-        const NodeIndex serving = world_.server_of[d.device];
+    for (Delivery& d : world_.journal[message].deliveries) {
+        NodeIndex serving = world_.server_of[d.device];
+        // A device whose server routing has found unreachable (crashed) reconnects to this
+        // one, which then delivers to it itself.
+        if (serving != net::kNoNode && !world_.reachable(id(), serving)) serving = id();
         if (serving == id() || serving == net::kNoNode) {
             local.push_back(d.device);
-        } else if (std::find(servers.begin(), servers.end(), serving) == servers.end()) {
-            servers.push_back(serving);
+            continue;
         }
+        d.relay_server = serving;  // which server delivers: the relay carries this with it
+        if (std::find(servers.begin(), servers.end(), serving) == servers.end())
+            servers.push_back(serving);
     }
     for (NodeIndex device : local)
         dispatch(message, device);
@@ -269,7 +273,7 @@ Time Server::relay_start(std::uint32_t message) const {
 
 void Server::lose_relay(std::uint32_t message, NodeIndex to) {
     for (Delivery& d : world_.journal[message].deliveries) {
-        if (world_.server_of[d.device] != to || d.received || d.lost) continue;
+        if (d.relay_server != to || d.received || d.lost) continue;
         d.lost = true;
         ++stats_.lost;
     }
@@ -446,7 +450,7 @@ void Server::on_retransmission(std::uint32_t message, NodeIndex peer) {
         return;
     }
     for (Delivery& d : world_.journal[message].deliveries) {  // a backbone resend
-        if (world_.server_of[d.device] == peer) ++d.retransmissions;
+        if (d.relay_server == peer) ++d.retransmissions;
     }
 }
 
