@@ -195,7 +195,7 @@ json make_summary(const model::ModelSpec& spec, const model::RunResult& r) {
     s["servers"] = std::move(servers);
     // Conversation history at the end: every device that has a message keeps its
     // plaintext (the sender's device included); the cloud keeps one encrypted copy of
-    // every message a server processed.
+    // every message a server processed (committed: not one that died in a crash).
     std::uint64_t on_devices = 0, device_bytes = 0, in_cloud = 0, cloud_bytes = 0;
     const std::string& place = spec.protocol.history;
     for (const MessageRecord& m : r.journal.messages()) {
@@ -207,7 +207,7 @@ json make_summary(const model::ModelSpec& spec, const model::RunResult& r) {
             on_devices += copies;
             device_bytes += copies * m.size_bytes;
         }
-        if (place != "device" && m.at_server) {
+        if (place != "device" && m.committed) {
             ++in_cloud;
             cloud_bytes += m.wire_bytes;
         }
