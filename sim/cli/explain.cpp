@@ -268,6 +268,13 @@ void narrate(const model::ModelSpec& spec, const model::RunResult& r, std::uint3
                     at(kTimeZero + r.sim_time).c_str());
         return;
     }
+    if (m.resets > 0) {
+        std::printf(
+            "  (A server crashed with this message in its queue or still arriving, before "
+            "processing it: %u time(s) the phone learned of the reset connection and sent the "
+            "whole message again; that time counts as lost to retransmission.)\n",
+            m.resets);
+    }
     t += narrate_leg(t, "", "The server " + spec.nodes[m.server].id, up, m.uplink_path,
                      m.uplink_retransmissions, spec, r);
     t += up[Stage::Server];

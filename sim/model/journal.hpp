@@ -109,6 +109,7 @@ struct MessageRecord {
     Stages uplink;           ///< sender processing, uplink and server stages
     std::vector<NodeIndex> uplink_path;
     std::uint32_t uplink_retransmissions = 0;
+    std::uint32_t resets = 0;  ///< uploads lost in a server crash and sent again
     std::vector<Delivery> deliveries;
     std::vector<ReceiptSeen> receipts;  ///< user messages: receipts their sender saw
 };

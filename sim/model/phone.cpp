@@ -113,6 +113,7 @@ void Phone::on_model_event(const Event& e) {
             abort_transfer(message, m.server);
             m.server = choose_server(m.to);
             ++m.uplink_retransmissions;
+            ++m.resets;
             ++world_.counters.retransmissions;
             const Time leg_start = m.sent_at + m.uplink[Stage::Encode] + m.uplink[Stage::Compress] +
                                    m.uplink[Stage::Encrypt] + m.uplink[Stage::OfflineWait];

@@ -248,3 +248,19 @@ TEST(Explain, SaysWhichPolicyChoseThePathAndWhy) {
               std::string::npos)
         << ecmp.out;  // the downlink: srv - r2 is the only way
 }
+
+// explain tells a message's crash story: its upload died with the server and was sent again.
+TEST(Explain, NarratesAnUploadLostInACrash) {
+    const auto dir = fresh_dir("explain-crash");
+    const auto r = run_msgsim("explain '" + scenario_path(kCrash).string() + "' --message 1", dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("1 time(s) the phone learned of the reset connection and sent the whole "
+                         "message again"),
+              std::string::npos)
+        << r.out;
+    const auto lost = run_msgsim("explain '" + scenario_path(kCrash).string() +
+                                     "' --message 0 --set 'nodes.2.storage={\"durable\":false}'",
+                                 dir);
+    ASSERT_EQ(lost.exit_code, 0) << lost.err;
+    EXPECT_NE(lost.out.find("counted as lost"), std::string::npos) << lost.out;
+}
