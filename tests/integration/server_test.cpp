@@ -203,6 +203,7 @@ TEST(ServerCrash, AnInstanceCrashInAPoolLosesNothing) {
     EXPECT_EQ(m["lost"], 0);
     EXPECT_EQ(m["delivered"], m["sent"]);
     expect_stages_sum_to_latency(r.trace);
+    EXPECT_EQ(run(kPool, "", "pool-crash-again").trace, r.trace);  // deterministic
 }
 
 // explain says which policy chose each leg's path and at what cost, and quotes the route
