@@ -100,7 +100,8 @@ json make_summary(const model::ModelSpec& spec, const model::RunResult& r) {
     s["interrupted"] = r.interrupted;
     auto counts = [](const model::DeliveryCounts& c) {
         return json{{"sent", c.sent},       {"delivered", c.delivered}, {"read", c.read},
-                    {"pending", c.pending}, {"stored", c.stored},       {"expired", c.expired}};
+                    {"pending", c.pending}, {"stored", c.stored},       {"expired", c.expired},
+                    {"lost", c.lost}};
     };
     s["messages"] = counts(r.deliveries);
     s["messages"]["unique"] = unique;
@@ -215,12 +216,16 @@ json make_summary(const model::ModelSpec& spec, const model::RunResult& r) {
                            {"stored_peak", st.stored_peak},
                            {"stored_at_end", sv.stored_at_end},
                            {"refused_busy", st.refused_busy},
-                           {"expired", st.expired}});
+                           {"expired", st.expired},
+                           {"crashes", st.crashes},
+                           {"lost", st.lost},
+                           {"relayed", st.relayed},
+                           {"relay_in", st.relay_in}});
     }
     s["servers"] = std::move(servers);
     // Conversation history at the end: every device that has a message keeps its
     // plaintext (the sender's device included); the cloud keeps one encrypted copy of
-    // every message a server processed.
+    // every message a server processed (committed: not one that died in a crash).
     std::uint64_t on_devices = 0, device_bytes = 0, in_cloud = 0, cloud_bytes = 0;
     const std::string& place = spec.protocol.history;
     for (const MessageRecord& m : r.journal.messages()) {
@@ -232,7 +237,7 @@ json make_summary(const model::ModelSpec& spec, const model::RunResult& r) {
             on_devices += copies;
             device_bytes += copies * m.size_bytes;
         }
-        if (place != "device" && m.at_server) {
+        if (place != "device" && m.committed) {
             ++in_cloud;
             cloud_bytes += m.wire_bytes;
         }
@@ -269,19 +274,28 @@ json make_trace(const model::ModelSpec& spec, const model::RunResult& r) {
         json deliveries = json::array();
         for (const Delivery& d : m.deliveries) {
             const bool done = d.status() == Delivery::Status::Delivered;
-            static constexpr const char* kStatus[] = {"pending", "stored", "delivered", "expired"};
+            static constexpr const char* kStatus[] = {"pending", "stored", "delivered", "expired",
+                                                      "lost"};
             // The full path: uplink to the server, then the downlink without the server twice.
             std::vector<net::NodeIndex> path;
             if (done) {
+                // Over the backbone when relayed: each server appears once.
                 path = m.uplink_path;
+                path.insert(path.end(), d.relay_path.begin() + (d.relay_path.empty() ? 0 : 1),
+                            d.relay_path.end());
                 path.insert(path.end(), d.path.begin() + (d.path.empty() ? 0 : 1), d.path.end());
             }
+            const net::NodeIndex delivering =
+                d.relay_server != net::kNoNode ? d.relay_server : m.server;
             json o = {{"device", node_id(spec, d.device)},
                       {"status", kStatus[static_cast<int>(d.status())]},
                       {"delivered_at_ms", ms_or_null(done, d.delivered_at)},
                       {"displayed_at_ms", ms_or_null(done, d.displayed_at)},
                       {"latency_ms", done ? json(to_ms(d.latency)) : json(nullptr)},
                       {"path", path_json(spec, path)},
+                      {"server", node_id(spec, delivering)},
+                      {"backbone_path",
+                       path_json(spec, done ? d.relay_path : std::vector<net::NodeIndex>{})},
                       {"retransmissions", m.uplink_retransmissions + d.retransmissions},
                       {"stored_ms", to_ms(d.stored_for)},
                       {"read_at_ms", ms_or_null(d.read, d.read_at)},
@@ -389,6 +403,12 @@ std::string format_summary(const json& s) {
                   m["read"].get<unsigned long long>(), m["pending"].get<unsigned long long>(),
                   m["stored"].get<unsigned long long>(), m["expired"].get<unsigned long long>());
     o << line;
+    if (m.value("lost", 0ULL) > 0) {
+        std::snprintf(line, sizeof line,
+                      "           lost %llu (in crashes of servers without durable storage)\n",
+                      m["lost"].get<unsigned long long>());
+        o << line;
+    }
     std::snprintf(line, sizeof line,
                   "latency    mean %.3f ms  p50 %.3f  p90 %.3f  p99 %.3f  max %.3f ms\n",
                   l["mean"].get<double>(), l["p50"].get<double>(), l["p90"].get<double>(),

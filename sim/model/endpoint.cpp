@@ -166,6 +166,30 @@ void Endpoint::forget_received(std::uint32_t message, NodeIndex src) {
     assemblies_.erase(key(message, src));
 }
 
+std::vector<Endpoint::Interrupted> Endpoint::abort_all_transfers() {
+    std::vector<Interrupted> out;
+    for (const auto& [k, slot] : transfer_of_) {
+        const Transfer& t = transfers_[slot];
+        out.push_back(Interrupted{t.message, t.peer, t.generation, t.leg_start});
+    }
+    std::sort(out.begin(), out.end());  // the hash map's order is no order
+    for (const Interrupted& i : out)
+        abort_transfer(i.message, i.peer);
+    return out;
+}
+
+std::vector<Endpoint::Interrupted> Endpoint::forget_all_received() {
+    std::vector<Interrupted> out;
+    for (const auto& [k, a] : assemblies_) {
+        if (a.received == a.got.size()) continue;  // complete: the owner knows the message
+        out.push_back(Interrupted{static_cast<std::uint32_t>(k >> 32),
+                                  static_cast<NodeIndex>(k & 0xffffffffu), a.generation, Time{}});
+    }
+    std::sort(out.begin(), out.end());
+    assemblies_.clear();
+    return out;
+}
+
 Time Endpoint::sendable_at(NodeIndex /*peer*/) {
     return now();
 }

@@ -36,6 +36,22 @@ protected:
     /// Forgets a partly or fully received message from `src`, so a new attempt is accepted.
     void forget_received(std::uint32_t message, NodeIndex src);
 
+    /// A transfer stopped by a crash (abort_all_transfers) or a message this endpoint had
+    /// only partly received when it forgot everything (forget_all_received).
+    struct Interrupted {
+        std::uint32_t message = 0;
+        NodeIndex peer = net::kNoNode;
+        std::uint32_t generation = 0;
+        Time leg_start{};
+        friend bool operator<(const Interrupted& a, const Interrupted& b) {
+            return std::pair{a.message, a.peer} < std::pair{b.message, b.peer};
+        }
+    };
+    /// Stops every outgoing transfer (a crash); sorted by (message, peer).
+    std::vector<Interrupted> abort_all_transfers();
+    /// Forgets every message being received (a crash); returns the incomplete ones, sorted.
+    std::vector<Interrupted> forget_all_received();
+
     /// When this endpoint may next send to `peer`: now, a later instant (wait), or
     /// kTimeMax (the peer is unreachable: on_peer_unreachable is called).
     virtual Time sendable_at(NodeIndex peer);

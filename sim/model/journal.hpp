@@ -54,13 +54,14 @@ struct ReceiptSeen {
 };
 
 struct Delivery {
-    enum class Status : std::uint8_t { Pending, Stored, Delivered, Expired };
+    enum class Status : std::uint8_t { Pending, Stored, Delivered, Expired, Lost };
     NodeIndex device = net::kNoNode;
     /// Where this (message, device) pair stands; each pair is in exactly one state.
     Status status() const {
         if (done) return Status::Delivered;
         if (received) return Status::Pending;
         if (expired) return Status::Expired;
+        if (lost) return Status::Lost;
         if (stored) return Status::Stored;
         return Status::Pending;
     }
@@ -75,9 +76,17 @@ struct Delivery {
     bool done = false;            ///< displayed and notified (written by the device)
     bool stored = false;          ///< in offline storage now (written by the server)
     bool expired = false;         ///< dropped from storage by TTL or capacity (server)
+    bool lost = false;            ///< lost in the crash of a non-durable server (server)
     Stages stages;                ///< after the server: complete once done_at is set
     Stages server_side;           ///< server's part after service (failed tries, offline wait)
     std::vector<NodeIndex> path;  ///< downlink path, server first
+    /// The server that delivers to this device when it is not the sender's server (set by
+    /// the sender's server as it relays): the message crosses the backbone to it. kNoNode
+    /// when the sender's server delivers.
+    NodeIndex relay_server = net::kNoNode;
+    bool relay_committed = false;       ///< relay_server has processed it (written by it)
+    Stages relay;                       ///< backbone leg and relay_server's processing
+    std::vector<NodeIndex> relay_path;  ///< backbone path, sender's server first
     std::uint32_t retransmissions = 0;  ///< downlink
     Duration stored_for{0};             ///< total time in offline storage
     Time stored_since{};                ///< while stored
@@ -95,11 +104,13 @@ struct MessageRecord {
     std::uint64_t size_bytes = 0;  ///< plaintext
     std::uint64_t wire_bytes = 0;  ///< compressed + encryption overhead, headers excluded
     std::uint32_t packets = 0;
-    NodeIndex server = net::kNoNode;
+    NodeIndex server = net::kNoNode;  ///< the sender's server (the one that accepted it)
     bool at_server = false;
-    Stages uplink;  ///< sender processing, uplink and server stages
+    bool committed = false;  ///< the sender's server has processed it (it will not be lost)
+    Stages uplink;           ///< sender processing, uplink and server stages
     std::vector<NodeIndex> uplink_path;
     std::uint32_t uplink_retransmissions = 0;
+    std::uint32_t resets = 0;  ///< uploads lost in a server crash and sent again
     std::vector<Delivery> deliveries;
     std::vector<ReceiptSeen> receipts;  ///< user messages: receipts their sender saw
 };

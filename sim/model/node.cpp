@@ -14,8 +14,8 @@ const char* event_name(EventKind kind) {
         "node_down",  "node_up",       "compose",     "poisson_next", "send_ready",
         "rto",        "device_step",   "read",        "service_done", "reconnect",
         "busy_retry", "datagram_next", "report_tick", "link_report",  "load_report",
-        "route_tick", "fault_change",  "push_woke",   "presence"};
-    static_assert(std::size(kNames) == ev::Presence + 1, "one name per event kind");
+        "route_tick", "fault_change",  "push_woke",   "presence",     "conn_reset"};
+    static_assert(std::size(kNames) == ev::ConnReset + 1, "one name per event kind");
     return kind < std::size(kNames) ? kNames[kind] : "?";
 }
 
@@ -53,11 +53,13 @@ void Node::on_event(const Event& e) {
             down_ = true;
             for (std::uint32_t p = 0; p < ports_.size(); ++p)
                 take_port_down(p);
+            on_node_down();
             return;
         case ev::NodeUp:
             down_ = false;
             for (auto& p : ports_)
                 p.go_up();
+            on_node_up();
             return;
         case ev::ReportTick:
             send_reports();

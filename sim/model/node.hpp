@@ -38,6 +38,7 @@ enum : EventKind {
     FaultChange,   ///< controller: slot = fault, payload = 1 detected down, 0 detected up
     PushWoke,      ///< server: payload = device whose app the push notification woke
     Presence,      ///< phone: slot = offline interval, payload = 1 it starts, 0 it ends
+    ConnReset,     ///< sender: a crashed server lost payload = message | (generation + 1) << 32
 };
 
 }  // namespace ev
@@ -79,6 +80,9 @@ protected:
     virtual void on_model_event(const Event& e);
     /// Sends this node's periodic reports; servers add their load.
     virtual void send_reports();
+    /// A node fault began (after its ports went down) or ended (after they came up).
+    virtual void on_node_down() {}
+    virtual void on_node_up() {}
     EntityId controller_ = 0;
     bool reporting_ = false;
 

@@ -115,6 +115,23 @@ void Phone::on_model_event(const Event& e) {
         case ev::DatagramNext:
             send_datagram(e.slot, e.payload);
             return;
+        case ev::ConnReset: {
+            // Our server crashed before processing the message: send it again, to a server
+            // routing can reach (the same one once it is back). The time since the first
+            // attempt counts as retransmit.
+            const auto message = static_cast<std::uint32_t>(e.payload & 0xffffffffu);
+            MessageRecord& m = world_.journal[message];
+            if (m.server != e.src || m.committed) return;  // we have moved on already
+            abort_transfer(message, m.server);
+            m.server = choose_server(m.to);
+            ++m.uplink_retransmissions;
+            ++m.resets;
+            ++world_.counters.retransmissions;
+            const Time leg_start = m.sent_at + m.uplink[Stage::Encode] + m.uplink[Stage::Compress] +
+                                   m.uplink[Stage::Encrypt] + m.uplink[Stage::OfflineWait];
+            start_upload(message, leg_start, static_cast<std::uint32_t>(e.payload >> 32));
+            return;
+        }
         case ev::DeviceStep:
             device_step(static_cast<std::uint32_t>(e.payload), e.slot);
             return;
@@ -133,7 +150,7 @@ void Phone::on_model_event(const Event& e) {
                 // device that sent the message.
                 const std::uint32_t r = world_.journal.add_receipt(
                     MessageKind::ReadReceipt, message, id(), user_, now(), world_.spec.protocol);
-                world_.journal[r].server = choose_server();
+                world_.journal[r].server = choose_server(world_.journal[r].to);
                 send(id(), Duration{0}, ev::SendReady, r);
             }
             return;
@@ -193,7 +210,7 @@ void Phone::compose(UserIndex to, Content content, std::uint64_t size_bytes) {
     const std::uint64_t payload = proto.mtu - proto.header;
     m.packets = static_cast<std::uint32_t>(
         std::max<std::uint64_t>(1, (m.wire_bytes + payload - 1) / payload));
-    m.server = choose_server();
+    m.server = choose_server(to);
     m.uplink[Stage::Encode] = proto.processing.encode.sample_duration(processing_rng_);
     m.uplink[Stage::Compress] = proto.processing.compress.sample_duration(processing_rng_);
     m.uplink[Stage::Encrypt] = proto.processing.encrypt.sample_duration(processing_rng_);
@@ -217,12 +234,30 @@ void Phone::compose(UserIndex to, Content content, std::uint64_t size_bytes) {
     send(id(), sender_work, ev::SendReady, index);
 }
 
-NodeIndex Phone::choose_server() {
-    if (world_.spec.routing.server_selection != "least-loaded") return world_.server_of[id()];
+NodeIndex Phone::choose_server(UserIndex recipient) {
+    // The selection picks a server (a region); a load balancer then picks the instance.
+    const NodeIndex router = world_.access_router[id()];
+    auto usable = [&](NodeIndex s) { return world_.reachable(router, s); };
+    if (world_.spec.routing.server_selection != "least-loaded") {
+        NodeIndex chosen = world_.server_of[id()];
+        if (!usable(chosen)) {
+            // Routing has detected that our server is down: the nearest one still reachable.
+            std::optional<Duration> best;
+            for (NodeIndex s = 0; s < world_.spec.nodes.size(); ++s) {
+                if (world_.spec.nodes[s].kind != net::NodeKind::Server) continue;
+                const auto d = s == router ? std::optional<Duration>{Duration{0}}
+                                           : world_.routing().least_latency(router, s);
+                if (d && (!best || *d < *best)) {
+                    best = d;
+                    chosen = s;
+                }
+            }
+        }
+        return world_.balance(chosen, recipient, usable);
+    }
     // The least loaded server by the latest reports; equal loads go to the nearer one.
     NodeIndex best = world_.server_of[id()];
     std::pair<std::uint64_t, Duration> best_key{UINT64_MAX, Duration::max()};
-    const NodeIndex router = world_.access_router[id()];
     for (NodeIndex s = 0; s < world_.spec.nodes.size(); ++s) {
         if (world_.spec.nodes[s].kind != net::NodeKind::Server) continue;
         const auto d = s == router ? std::optional<Duration>{Duration{0}}
@@ -234,7 +269,7 @@ NodeIndex Phone::choose_server() {
             best = s;
         }
     }
-    return best;
+    return world_.balance(best, recipient, usable);
 }
 
 void Phone::start_upload(std::uint32_t message, Time leg_start, std::uint32_t generation) {
@@ -268,6 +303,7 @@ void Phone::on_message(std::uint32_t pid) {
     // Attribute the downlink along the packet that completed reassembly.
     attribute_leg(p, d.stages);
     d.stages += d.server_side;  // the server's share is final once the device has it
+    d.stages += d.relay;        // the backbone and the delivering server, if it was relayed
     d.path = p.path;
     const Duration decrypt =
         world_.spec.protocol.processing.decrypt.sample_duration(processing_rng_);

@@ -26,7 +26,7 @@ protected:
     void on_retransmission(std::uint32_t message, NodeIndex peer) override;
 
 private:
-    NodeIndex choose_server();
+    NodeIndex choose_server(UserIndex recipient);
     void compose(UserIndex to, Content content, std::uint64_t size_bytes);
     void start_upload(std::uint32_t message, Time leg_start, std::uint32_t generation);
     void send_datagram(std::uint32_t source, std::uint64_t sent_so_far);

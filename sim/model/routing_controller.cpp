@@ -55,7 +55,7 @@ void RoutingController::on_event(const Event& e) {
             return;
         }
         case ev::LoadReport:
-            world_.server_load[e.slot] = e.payload;
+            world_.note_load_report(e.slot, e.payload);
             return;
         case ev::RouteTick: {
             bool changed = false;

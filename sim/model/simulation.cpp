@@ -37,7 +37,8 @@ public:
     /// The control plane, when routes or server choice change during the run.
     std::unique_ptr<RoutingController> make_controller(World& w, Scheduler& sched,
                                                        std::vector<std::unique_ptr<Node>>& nodes) {
-        const bool least_loaded = spec_.routing.server_selection == "least-loaded";
+        const bool least_loaded = spec_.routing.server_selection == "least-loaded" ||
+                                  spec_.routing.load_balancer == "least-loaded";
         if (!policy_->adaptive() && spec_.faults.empty() && !least_loaded) return nullptr;
         auto c = std::make_unique<RoutingController>(static_cast<EntityId>(nodes.size()), w, kinds_,
                                                      policy_);
@@ -98,6 +99,18 @@ public:
                     u.home != net::kNoNode ? u.home : w.server_of[u.devices.front()];
                 for (NodeIndex d : u.devices)
                     w.server_of[d] = home;
+            }
+        }
+        // With a load balancer, each device keeps its connection to one instance of its
+        // server's region (the instance that delivers to it): the recipient's owner on the
+        // ring for consistent-hash, else spread in node order. Then the balancers start afresh.
+        if (w.balancer) {
+            for (NodeIndex i = 0; i < spec_.nodes.size(); ++i) {
+                if (w.is_phone(i)) w.server_of[i] = w.balance(w.server_of[i], spec_.nodes[i].user);
+            }
+            for (Pool& p : w.pools) {
+                p.turn = 0;
+                std::fill(p.placed_since_report.begin(), p.placed_since_report.end(), 0);
             }
         }
     }
@@ -216,6 +229,9 @@ void DeliveryCounts::count(const Delivery& d) {
             break;
         case Delivery::Status::Expired:
             ++expired;
+            break;
+        case Delivery::Status::Lost:
+            ++lost;
             break;
     }
     if (d.read) ++read;
@@ -357,7 +373,7 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
     for (const DeliveryCounts* c :
          {&r.deliveries, &r.sync, &r.receipts_delivered, &r.receipts_read}) {
         MSGSIM_CHECK(c->conserved(),
-                     "conservation: sent != delivered + pending + stored + expired");
+                     "conservation: sent != delivered + pending + stored + expired + lost");
     }
     const std::uint64_t stored =
         r.deliveries.stored + r.sync.stored + r.receipts_delivered.stored + r.receipts_read.stored;

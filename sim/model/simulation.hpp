@@ -54,9 +54,10 @@ struct ServerReport {
 /// Counts per (message, recipient device), the unit of SPEC.md's conservation law.
 struct DeliveryCounts {
     std::uint64_t sent = 0, delivered = 0, pending = 0, stored = 0, expired = 0, read = 0;
+    std::uint64_t lost = 0;  ///< only in non-durable server crashes
     /// Adds one (message, device) pair in its state.
     void count(const Delivery& d);
-    bool conserved() const { return sent == delivered + pending + stored + expired; }
+    bool conserved() const { return sent == delivered + pending + stored + expired + lost; }
 };
 
 struct RunResult {

@@ -31,6 +31,9 @@ struct ServerSpec {
     std::uint64_t queue_capacity = 10000;        ///< messages waiting for a worker
     std::uint64_t storage_capacity = 1'000'000;  ///< messages held for offline devices
     Duration storage_ttl = std::chrono::hours(24 * 30);
+    /// Stored messages survive a crash of the server (storage.durable); when false, a crash
+    /// loses them, counted as `lost`.
+    bool durable = true;
 };
 
 struct NodeSpec {
@@ -94,6 +97,11 @@ struct RoutingSpec {
     Duration update_interval = std::chrono::milliseconds(100);
     /// How long after a link or node fails (or recovers) routing reacts.
     Duration detection_delay = std::chrono::milliseconds(100);
+    /// How a region's server instances share its traffic: "none" (every server stands
+    /// alone), "round-robin", "least-loaded" or "consistent-hash" (on the recipient user).
+    std::string load_balancer = "none";
+    /// Points per instance on the consistent-hash ring.
+    std::uint32_t virtual_nodes = 100;
 };
 
 /// One explicit message.

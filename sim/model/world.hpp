@@ -12,6 +12,7 @@
 
 #include "sim/core/rng.hpp"
 #include "sim/model/journal.hpp"
+#include "sim/model/load_balancer.hpp"
 #include "sim/model/packet.hpp"
 #include "sim/model/spec.hpp"
 #include "sim/net/routing.hpp"
@@ -87,6 +88,22 @@ struct World {
     const std::vector<std::pair<Time, Time>>& offline(NodeIndex device) const;
     /// A recipient for a message of Poisson stream `stream` sent by `from` (its `to` unset).
     UserIndex pick_recipient(std::uint32_t stream, UserIndex from, Rng& rng) const;
+
+    /// Server pools of routing.load_balancer (empty with "none"); pool_of: per node, its
+    /// pool's index or kNoPool.
+    static constexpr std::uint32_t kNoPool = UINT32_MAX;
+    std::vector<Pool> pools;
+    std::vector<std::uint32_t> pool_of;
+    std::unique_ptr<LoadBalancer> balancer;
+    /// The instance that takes a message for `recipient` when `server` is chosen: `server`
+    /// itself unless it is in a pool, else the balancer's pick among the instances `usable`
+    /// accepts (falling back to `server` when none is).
+    NodeIndex balance(NodeIndex server, UserIndex recipient,
+                      const std::function<bool(NodeIndex)>& usable = {});
+    /// A server's load was reported (least-loaded selection and balancing).
+    void note_load_report(NodeIndex server, std::uint64_t load);
+    /// `server` is reachable from `router` on the routes in force (up and connected).
+    bool reachable(NodeIndex router, NodeIndex server);
 
     bool is_phone(NodeIndex n) const { return spec.nodes[n].kind == net::NodeKind::Phone; }
     bool online(NodeIndex device, Time t) const;

@@ -444,10 +444,11 @@ void Loader::read_nodes(const ObjectReader& top, bool optional) {
             node.server.queue_capacity =
                 r.get_or("queue_capacity", integer_in(1, kMaxCount), node.server.queue_capacity);
             if (const json* v = r.find("storage")) {
-                const ObjectReader s(*v, r.path("storage"), {"capacity", "ttl"});
+                const ObjectReader s(*v, r.path("storage"), {"capacity", "ttl", "durable"});
                 node.server.storage_capacity =
                     s.get_or("capacity", integer_in(0, kMaxCount), node.server.storage_capacity);
                 node.server.storage_ttl = s.get_or("ttl", parse_duration, node.server.storage_ttl);
+                node.server.durable = s.get_or("durable", parse_bool, node.server.durable);
             }
         }
         const auto index = static_cast<NodeIndex>(spec_.nodes.size());
@@ -804,7 +805,8 @@ void Loader::read_routing(const ObjectReader& top) {
     if (value == nullptr) return;
     model::RoutingSpec& routing = spec_.routing;
     const ObjectReader r(*value, "/routing",
-                         {"policy", "server_selection", "update_interval", "detection_delay"});
+                         {"policy", "server_selection", "update_interval", "detection_delay",
+                          "load_balancer", "virtual_nodes"});
     routing.policy = r.get_or(
         "policy", choice_of({"shortest-path", "min-hop", "ecmp", "congestion-aware"}, "policy"),
         routing.policy);
@@ -814,6 +816,18 @@ void Loader::read_routing(const ObjectReader& top) {
     routing.update_interval =
         r.get_or("update_interval", parse_positive_duration, routing.update_interval);
     routing.detection_delay = r.get_or("detection_delay", parse_duration, routing.detection_delay);
+    routing.load_balancer = r.get_or(
+        "load_balancer",
+        choice_of({"none", "round-robin", "least-loaded", "consistent-hash"}, "load balancer"),
+        routing.load_balancer);
+    routing.virtual_nodes = static_cast<std::uint32_t>(
+        r.get_or("virtual_nodes", integer_in(1, 100'000), std::uint64_t{routing.virtual_nodes}));
+    if (r.has("virtual_nodes") && routing.load_balancer != "consistent-hash") {
+        r.fail("virtual_nodes",
+               "\"virtual_nodes\" applies to the \"consistent-hash\" load "
+               "balancer only (load_balancer is \"" +
+                   routing.load_balancer + "\")");
+    }
 }
 
 // --- traffic and faults ----------------------------------------------------------------

@@ -129,6 +129,10 @@ mut("fault-link-and-node", setp("faults", [{"at": "1s", "link": ["r1", "srv"], "
 mut("trace-level-typo", setp("output", {"trace": "message"}), "/output/trace", 'did you mean "messages"?')
 mut("timeseries-interval-typo", setp("output", {"timeseries": {"intervl": "1s"}}), "/output/timeseries/intervl", 'did you mean "interval"?')
 mut("timeseries-interval-zero", setp("output", {"timeseries": {"interval": "0s"}}), "/output/timeseries/interval", "must be positive")
+mut("load-balancer-typo", setp("routing", {"load_balancer": "round_robin"}), "/routing/load_balancer", 'did you mean "round-robin"?')
+mut("virtual-nodes-without-hash", setp("routing", {"load_balancer": "round-robin", "virtual_nodes": 50}), "/routing/virtual_nodes", 'applies to the "consistent-hash" load balancer only')
+mut("virtual-nodes-zero", setp("routing", {"load_balancer": "consistent-hash", "virtual_nodes": 0}), "/routing/virtual_nodes", "expected a whole number in [1, 100000], got 0")
+mut("storage-durable-not-bool", setp("nodes", 3, "storage", {"durable": "yes"}), "/nodes/3/storage/durable", "expected true or false")
 
 with open("base.json", "w") as f:
     f.write(dump(BASE))
