@@ -523,7 +523,9 @@ private:
         while (t < end) {
             const Duration d =
                 std::max(Duration{1}, (online ? *online_ : *offline_).sample_duration(rng_));
-            const Time next = d >= end - t ? end : t + d;
+            // The last span runs past the end: clipping it there would bring every device
+            // that is offline at the end back online at the very last instant.
+            const Time next = t + d;
             if (!online) presence.offline.emplace_back(t, next);
             t = next;
             online = !online;
