@@ -14,17 +14,17 @@ void Endpoint::start_transfer(std::uint32_t message, NodeIndex peer, std::uint8_
     const std::uint64_t payload = proto.mtu - proto.header;
     const std::uint64_t count = std::max<std::uint64_t>(1, (wire_bytes + payload - 1) / payload);
     MSGSIM_CHECK(count < UINT32_MAX, "message too large to packetize");
-    MSGSIM_CHECK(!transfer_of_.contains(key(message, peer)), "transfer already running");
+    MSGSIM_CHECK(!st().transfer_of.contains(key(message, peer)), "transfer already running");
 
     std::uint32_t slot;
-    if (!free_transfers_.empty()) {
-        slot = free_transfers_.back();
-        free_transfers_.pop_back();
+    if (!st().free_transfers.empty()) {
+        slot = st().free_transfers.back();
+        st().free_transfers.pop_back();
     } else {
-        slot = static_cast<std::uint32_t>(transfers_.size());
-        transfers_.emplace_back();
+        slot = static_cast<std::uint32_t>(st().transfers.size());
+        st().transfers.emplace_back();
     }
-    Transfer& t = transfers_[slot];
+    Transfer& t = st().transfers[slot];
     t.message = message;
     t.peer = peer;
     t.leg = leg;
@@ -37,7 +37,7 @@ void Endpoint::start_transfer(std::uint32_t message, NodeIndex peer, std::uint8_
         const std::uint64_t chunk = i + 1 < count ? payload : wire_bytes - payload * (count - 1);
         t.segments[i].bytes = static_cast<std::uint32_t>(chunk + proto.header);
     }
-    transfer_of_.emplace(key(message, peer), slot);
+    st().transfer_of.emplace(key(message, peer), slot);
     const std::uint32_t window = std::max<std::uint32_t>(1, proto.transport.window);
     t.next_unsent = static_cast<std::uint32_t>(std::min<std::uint64_t>(count, window));
     for (std::uint32_t seq = 0, n = t.next_unsent; seq < n; ++seq) {
@@ -72,7 +72,7 @@ Duration Endpoint::rto_for(std::uint32_t copies) const {
 }
 
 bool Endpoint::send_segment(std::uint32_t slot, std::uint32_t seq) {
-    Transfer& t = transfers_[slot];
+    Transfer& t = st().transfers[slot];
     Segment& s = t.segments[seq];
     const Time when = sendable_at(t.peer);
     if (when == kTimeMax) {
@@ -121,24 +121,24 @@ bool Endpoint::send_segment(std::uint32_t slot, std::uint32_t seq) {
 }
 
 bool Endpoint::abort_transfer(std::uint32_t message, NodeIndex peer) {
-    const auto it = transfer_of_.find(key(message, peer));
-    if (it == transfer_of_.end()) return false;
+    const auto it = st().transfer_of.find(key(message, peer));
+    if (it == st().transfer_of.end()) return false;
     const std::uint32_t slot = it->second;
-    for (Segment& s : transfers_[slot].segments)
+    for (Segment& s : st().transfers[slot].segments)
         cancel_timer(s.timer);
     finish_transfer(slot);
     return true;
 }
 
 void Endpoint::finish_transfer(std::uint32_t slot) {
-    Transfer& t = transfers_[slot];
-    transfer_of_.erase(key(t.message, t.peer));
+    Transfer& t = st().transfers[slot];
+    st().transfer_of.erase(key(t.message, t.peer));
     t.segments.clear();
-    free_transfers_.push_back(slot);
+    st().free_transfers.push_back(slot);
 }
 
 void Endpoint::on_rto(std::uint32_t slot, std::uint32_t seq) {
-    Transfer& t = transfers_[slot];
+    Transfer& t = st().transfers[slot];
     MSGSIM_CHECK(seq < t.segments.size() && !t.segments[seq].acked,
                  "retransmission timer of a finished segment fired");
     t.segments[seq].timer = TimerHandle{};
@@ -163,13 +163,13 @@ void Endpoint::send_control(Packet::Kind kind, std::uint32_t message, NodeIndex 
 }
 
 void Endpoint::forget_received(std::uint32_t message, NodeIndex src) {
-    assemblies_.erase(key(message, src));
+    st().assemblies.erase(key(message, src));
 }
 
 std::vector<Endpoint::Interrupted> Endpoint::abort_all_transfers() {
     std::vector<Interrupted> out;
-    for (const auto& [k, slot] : transfer_of_) {
-        const Transfer& t = transfers_[slot];
+    for (const auto& [k, slot] : st().transfer_of) {
+        const Transfer& t = st().transfers[slot];
         out.push_back(Interrupted{t.message, t.peer, t.generation, t.leg_start});
     }
     std::sort(out.begin(), out.end());  // the hash map's order is no order
@@ -180,13 +180,13 @@ std::vector<Endpoint::Interrupted> Endpoint::abort_all_transfers() {
 
 std::vector<Endpoint::Interrupted> Endpoint::forget_all_received() {
     std::vector<Interrupted> out;
-    for (const auto& [k, a] : assemblies_) {
+    for (const auto& [k, a] : st().assemblies) {
         if (a.received == a.got.size()) continue;  // complete: the owner knows the message
         out.push_back(Interrupted{static_cast<std::uint32_t>(k >> 32),
                                   static_cast<NodeIndex>(k & 0xffffffffu), a.generation, Time{}});
     }
     std::sort(out.begin(), out.end());
-    assemblies_.clear();
+    st().assemblies.clear();
     return out;
 }
 
@@ -230,7 +230,7 @@ void Endpoint::receive(std::uint32_t pid) {
 
 void Endpoint::on_data(std::uint32_t pid) {
     const Packet& p = world_.packets[pid];
-    Assembly& a = assemblies_[key(p.message, p.src)];
+    Assembly& a = st().assemblies[key(p.message, p.src)];
     if (a.got.empty() || p.generation > a.generation) {
         a.generation = p.generation;
         a.received = 0;
@@ -263,9 +263,9 @@ void Endpoint::on_data(std::uint32_t pid) {
 
 void Endpoint::on_ack(std::uint32_t pid) {
     const Packet& p = world_.packets[pid];
-    const auto it = transfer_of_.find(key(p.message, p.src));
-    if (it == transfer_of_.end()) return;  // the transfer already finished or was aborted
-    Transfer& t = transfers_[it->second];
+    const auto it = st().transfer_of.find(key(p.message, p.src));
+    if (it == st().transfer_of.end()) return;  // the transfer already finished or was aborted
+    Transfer& t = st().transfers[it->second];
     if (p.generation != t.generation) return;
     Segment& s = t.segments[p.seq];
     if (s.acked) return;

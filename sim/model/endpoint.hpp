@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <unordered_map>
 #include <vector>
 
@@ -103,10 +104,19 @@ private:
     void finish_transfer(std::uint32_t slot);
     Duration rto_for(std::uint32_t copies) const;
 
-    std::vector<Transfer> transfers_;
-    std::vector<std::uint32_t> free_transfers_;
-    std::unordered_map<std::uint64_t, std::uint32_t> transfer_of_;
-    std::unordered_map<std::uint64_t, Assembly> assemblies_;
+    /// Transfers and reassemblies, allocated on first use: most of a million phones never
+    /// send or receive in a run, and an empty set of containers is 160 bytes.
+    struct State {
+        std::vector<Transfer> transfers;
+        std::vector<std::uint32_t> free_transfers;
+        std::unordered_map<std::uint64_t, std::uint32_t> transfer_of;
+        std::unordered_map<std::uint64_t, Assembly> assemblies;
+    };
+    State& st() {
+        if (!state_) state_ = std::make_unique<State>();
+        return *state_;
+    }
+    std::unique_ptr<State> state_;
 };
 
 }  // namespace sim::model

@@ -30,7 +30,7 @@ void Phone::schedule_traffic() {
                 std::llround(-std::log(traffic_rng_.uniform01_open0()) / d.rate_per_s * 1e9)};
         } else if (d.random_phase) {
             const Duration phase{std::llround(traffic_rng_.uniform01() / d.rate_per_s * 1e9)};
-            datagram_phase_[static_cast<std::uint32_t>(i)] = phase;
+            extra().datagram_phase[static_cast<std::uint32_t>(i)] = phase;
             first = phase;
         }
         if (d.start + first < d.stop)
@@ -91,7 +91,7 @@ void Phone::on_model_event(const Event& e) {
             // The time since the first attempt is lost to the refusal: leg_start stays put,
             // so it is attributed to "retransmit".
             const auto message = static_cast<std::uint32_t>(e.payload);
-            const auto node = busy_retry_.extract(message);
+            const auto node = extra().busy_retry.extract(message);
             MSGSIM_CHECK(!node.empty(), "busy retry of an unknown message");
             start_upload(message, node.mapped().first, node.mapped().second);
             return;
@@ -186,8 +186,8 @@ void Phone::send_datagram(std::uint32_t source, std::uint64_t sent_so_far) {
             Duration{std::llround(-std::log(traffic_rng_.uniform01_open0()) / d.rate_per_s * 1e9)};
     } else {
         // The n-th datagram at start + phase + n / rate exactly: no drift from rounding.
-        const auto it = datagram_phase_.find(source);
-        const Duration phase = it == datagram_phase_.end() ? Duration{0} : it->second;
+        const auto it = extra().datagram_phase.find(source);
+        const Duration phase = it == extra().datagram_phase.end() ? Duration{0} : it->second;
         next =
             d.start + phase + Duration{std::llround(static_cast<double>(n) * 1e9 / d.rate_per_s)};
     }
@@ -290,7 +290,7 @@ void Phone::on_control(std::uint32_t pid) {
     if (p.kind != Packet::Kind::Busy) return;
     // The server's queue was full: try the whole message again after one RTO.
     abort_transfer(p.message, p.src);
-    busy_retry_[p.message] = {p.leg_start, p.generation + 1};
+    extra().busy_retry[p.message] = {p.leg_start, p.generation + 1};
     ++world_.journal[p.message].uplink_retransmissions;
     send(id(), world_.spec.protocol.transport.rto, ev::BusyRetry, p.message);
 }

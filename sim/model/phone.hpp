@@ -3,6 +3,7 @@
 // the receiving side reassembles, decrypts, displays, notifies and lets its user read.
 #pragma once
 
+#include <memory>
 #include <unordered_map>
 #include <utility>
 
@@ -38,10 +39,18 @@ private:
     Rng traffic_rng_;
     Rng processing_rng_;
     Rng reading_rng_;
-    /// Random phase of each CBR datagram source of this phone (ns), by source index.
-    std::unordered_map<std::uint32_t, Duration> datagram_phase_;
-    /// Messages refused by a busy server: their first leg start and next generation.
-    std::unordered_map<std::uint32_t, std::pair<Time, std::uint32_t>> busy_retry_;
+    /// Rarely used state, allocated on first use (a million idle phones need none of it).
+    struct Extra {
+        /// Random phase of each CBR datagram source of this phone (ns), by source index.
+        std::unordered_map<std::uint32_t, Duration> datagram_phase;
+        /// Messages refused by a busy server: their first leg start and next generation.
+        std::unordered_map<std::uint32_t, std::pair<Time, std::uint32_t>> busy_retry;
+    };
+    Extra& extra() {
+        if (!extra_) extra_ = std::make_unique<Extra>();
+        return *extra_;
+    }
+    std::unique_ptr<Extra> extra_;
 };
 
 }  // namespace sim::model

@@ -11,9 +11,7 @@ Port::Port(const LinkSpec& spec, NodeIndex peer, Rng loss_rng)
     : peer_(peer),
       latency_(spec.latency),
       bandwidth_bps_(spec.bandwidth_bps),
-      queue_spec_(spec.queue),
-      red_(spec.red),
-      loss_(spec.loss),
+      spec_(&spec),
       rng_(loss_rng) {
     MSGSIM_CHECK(bandwidth_bps_ > 0, "link bandwidth must be positive");
 }
@@ -28,13 +26,13 @@ Port::Admit Port::offer(std::uint32_t packet, std::uint32_t bytes, Time now) {
         start(q, now);
         return Admit::StartNow;
     }
-    if (red_.enabled && red_drops()) {
+    if (spec_->red.enabled && red_drops()) {
         ++stats_.drops_red;
         return Admit::DroppedEarly;
     }
-    const bool full = queue_spec_.unit == QueueSpec::Unit::Packets
-                          ? queue_.size() + 1 > queue_spec_.capacity
-                          : queued_bytes_ + bytes > queue_spec_.capacity;
+    const bool full = spec_->queue.unit == QueueSpec::Unit::Packets
+                          ? queue_.size() + 1 > spec_->queue.capacity
+                          : queued_bytes_ + bytes > spec_->queue.capacity;
     if (full) {
         ++stats_.drops_queue_full;
         return Admit::DroppedFull;
@@ -57,20 +55,21 @@ bool Port::red_drops() {
     // Floyd & Jacobson (1993), section 4: average the queue at each arrival; between the
     // thresholds drop with p_b = p_max (avg - min) / (max - min), spread out by the count
     // of arrivals since the last drop (p_a = p_b / (1 - count p_b)).
-    const double q = queue_spec_.unit == QueueSpec::Unit::Packets
+    const double q = spec_->queue.unit == QueueSpec::Unit::Packets
                          ? static_cast<double>(queue_.size())
                          : static_cast<double>(queued_bytes_);
-    red_avg_ += red_.weight * (q - red_avg_);
-    if (red_avg_ < red_.min) {
+    red_avg_ += spec_->red.weight * (q - red_avg_);
+    if (red_avg_ < spec_->red.min) {
         red_count_ = -1;
         return false;
     }
-    if (red_avg_ >= red_.max) {
+    if (red_avg_ >= spec_->red.max) {
         red_count_ = 0;
         return true;
     }
     ++red_count_;
-    const double p_b = red_.p_max * (red_avg_ - red_.min) / (red_.max - red_.min);
+    const double p_b =
+        spec_->red.p_max * (red_avg_ - spec_->red.min) / (spec_->red.max - spec_->red.min);
     const double denom = 1 - static_cast<double>(red_count_) * p_b;
     const double p_a = denom <= 0 ? 1.0 : p_b / denom;
     if (rng_.uniform01() < p_a) {
@@ -81,16 +80,16 @@ bool Port::red_drops() {
 }
 
 bool Port::draw_loss() {
-    switch (loss_.model) {
+    switch (spec_->loss.model) {
         case LossSpec::Model::None:
             return false;
         case LossSpec::Model::Bernoulli:
-            return loss_.p > 0 && rng_.uniform01() < loss_.p;
+            return spec_->loss.p > 0 && rng_.uniform01() < spec_->loss.p;
         case LossSpec::Model::GilbertElliott: {
             // Step the chain once per packet, then lose with the new state's probability.
-            const double flip = ge_bad_ ? loss_.p_bad_good : loss_.p_good_bad;
+            const double flip = ge_bad_ ? spec_->loss.p_bad_good : spec_->loss.p_good_bad;
             if (rng_.uniform01() < flip) ge_bad_ = !ge_bad_;
-            const double p = ge_bad_ ? loss_.loss_bad : loss_.loss_good;
+            const double p = ge_bad_ ? spec_->loss.loss_bad : spec_->loss.loss_good;
             return p > 0 && rng_.uniform01() < p;
         }
     }

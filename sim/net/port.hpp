@@ -53,7 +53,10 @@ public:
     };
     enum class Admit : std::uint8_t { StartNow, Queued, DroppedFull, DroppedEarly, DroppedDown };
 
+    /// `spec` (queue, RED and loss parameters) must outlive the port: a port keeps a pointer
+    /// to it rather than a copy, so a million access links cost a million fewer copies.
     Port(const LinkSpec& spec, NodeIndex peer, Rng loss_rng);
+    Port(LinkSpec&&, NodeIndex, Rng) = delete;
 
     NodeIndex peer() const { return peer_; }
     Duration latency() const { return latency_; }
@@ -103,11 +106,9 @@ private:
     NodeIndex peer_;
     Duration latency_;
     std::uint64_t bandwidth_bps_;
-    QueueSpec queue_spec_;
-    RedSpec red_;
+    const LinkSpec* spec_;
     double red_avg_ = 0;           ///< EWMA of the queue length at arrivals
     std::int64_t red_count_ = -1;  ///< arrivals since the last early drop (-1: none yet)
-    LossSpec loss_;
     Rng rng_;
     bool ge_bad_ = false;  ///< Gilbert-Elliott state
     bool up_ = true;

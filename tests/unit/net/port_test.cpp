@@ -21,7 +21,8 @@ const Time t0 = kTimeZero;
 }  // namespace
 
 TEST(Port, StartsAtOnceWhenIdleAndQueuesWhenBusy) {
-    Port p(link(1'000'000), 1, Rng(1));
+    const LinkSpec spec1 = link(1'000'000);
+    Port p(spec1, 1, Rng(1));
     EXPECT_EQ(p.offer(7, 125, t0), Port::Admit::StartNow);
     EXPECT_EQ(p.tx_time(125), std::chrono::milliseconds(1));  // 1000 bits at 1 Mbps
     EXPECT_EQ(p.offer(8, 125, t0), Port::Admit::Queued);
@@ -36,7 +37,8 @@ TEST(Port, StartsAtOnceWhenIdleAndQueuesWhenBusy) {
 }
 
 TEST(Port, DropsWhenByteQueueIsFull) {
-    Port p(link(1'000'000, QueueSpec{QueueSpec::Unit::Bytes, 250}), 1, Rng(1));
+    const LinkSpec spec2 = link(1'000'000, QueueSpec{QueueSpec::Unit::Bytes, 250});
+    Port p(spec2, 1, Rng(1));
     EXPECT_EQ(p.offer(1, 100, t0), Port::Admit::StartNow);  // on the wire, not in the queue
     EXPECT_EQ(p.offer(2, 100, t0), Port::Admit::Queued);
     EXPECT_EQ(p.offer(3, 100, t0), Port::Admit::Queued);
@@ -47,14 +49,16 @@ TEST(Port, DropsWhenByteQueueIsFull) {
 }
 
 TEST(Port, DropsWhenPacketQueueIsFull) {
-    Port p(link(1'000'000, QueueSpec{QueueSpec::Unit::Packets, 1}), 1, Rng(1));
+    const LinkSpec spec3 = link(1'000'000, QueueSpec{QueueSpec::Unit::Packets, 1});
+    Port p(spec3, 1, Rng(1));
     EXPECT_EQ(p.offer(1, 1000, t0), Port::Admit::StartNow);
     EXPECT_EQ(p.offer(2, 1000, t0), Port::Admit::Queued);
     EXPECT_EQ(p.offer(3, 1, t0), Port::Admit::DroppedFull);
 }
 
 TEST(Port, GoingDownDropsEverythingAndInvalidatesTheTransmission) {
-    Port p(link(1'000'000), 1, Rng(1));
+    const LinkSpec spec4 = link(1'000'000);
+    Port p(spec4, 1, Rng(1));
     p.offer(1, 100, t0);
     p.offer(2, 100, t0);
     const auto epoch = p.epoch();
@@ -71,7 +75,8 @@ TEST(Port, BernoulliLossRateMatchesItsProbability) {
     LossSpec loss;
     loss.model = LossSpec::Model::Bernoulli;
     loss.p = 0.1;
-    Port p(link(1'000'000'000, {}, loss), 1, Rng(5));
+    const LinkSpec spec5 = link(1'000'000'000, {}, loss);
+    Port p(spec5, 1, Rng(5));
     const int n = 100'000;
     int lost = 0;
     for (int i = 0; i < n; ++i) {
@@ -90,7 +95,8 @@ TEST(Port, GilbertElliottLossesComeInBurstsAtTheStationaryRate) {
     loss.p_bad_good = 0.2;
     loss.loss_good = 0.0;
     loss.loss_bad = 1.0;
-    Port p(link(1'000'000'000, {}, loss), 1, Rng(9));
+    const LinkSpec spec6 = link(1'000'000'000, {}, loss);
+    Port p(spec6, 1, Rng(9));
     const int n = 400'000;
     int lost = 0, runs = 0;
     bool prev = false;
@@ -128,7 +134,8 @@ TEST(Port, RedDropsEarlyBeforeTheQueueIsFullAndNeverBelowItsMinimum) {
 }
 
 TEST(Port, RedIsOffByDefault) {
-    Port p(link(1'000'000, QueueSpec{QueueSpec::Unit::Packets, 100}), 1, Rng(3));
+    const LinkSpec spec7 = link(1'000'000, QueueSpec{QueueSpec::Unit::Packets, 100});
+    Port p(spec7, 1, Rng(3));
     for (std::uint32_t i = 0; i < 101; ++i)
         EXPECT_NE(p.offer(i, 100, t0), Port::Admit::DroppedEarly);
     EXPECT_EQ(p.offer(200, 100, t0), Port::Admit::DroppedFull);
