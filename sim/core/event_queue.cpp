@@ -147,11 +147,31 @@ bool later(const Event& a, const Event& b) {
 
 LadderQueue::LadderQueue() : top_start_(kMinTicks - 1), top_min_(kMaxTicks), top_max_(kMinTicks) {}
 
+void LadderQueue::reserve(std::size_t n) {
+    pool_.reserve(n);
+}
+
+LadderQueue::Node LadderQueue::allocate(const Event& e) {
+    Node n = free_;
+    if (n != kNil) {
+        free_ = pool_[n].next;
+        pool_[n].event = e;
+    } else {
+        MSGSIM_CHECK(pool_.size() < kNil, "more than 2^32 - 1 pending events");
+        n = static_cast<Node>(pool_.size());
+        pool_.push_back(Slot{e, kNil});
+    }
+    return n;
+}
+
 void LadderQueue::push(const Event& e) {
     ++size_;
     const std::int64_t t = ticks(e);
     if (t >= top_start_) {
-        top_.push_back(e);
+        const Node n = allocate(e);
+        pool_[n].next = top_;
+        top_ = n;
+        ++top_count_;
         top_min_ = std::min(top_min_, t);
         top_max_ = std::max(top_max_, t);
     } else {
@@ -162,7 +182,9 @@ void LadderQueue::push(const Event& e) {
             if (t >= g.cur_start) {
                 const auto b = static_cast<std::size_t>(static_cast<std::uint64_t>(t - g.start) /
                                                         static_cast<std::uint64_t>(g.width));
-                g.buckets[b].push_back(e);
+                const Node n = allocate(e);
+                pool_[n].next = g.heads[b];
+                g.heads[b] = n;
                 ++g.count;
                 break;
             }
@@ -180,12 +202,37 @@ void LadderQueue::push_bottom(const Event& e) {
         --i;
     if (i > 0 && i == limit && bottom_[i - 1] < e) {
         side_.push(e);
+        if (side_.size() > kMaxSide && rung_count_ < kMaxRungs) rebuild_bottom();
         return;
     }
     bottom_.insert(bottom_.begin() + static_cast<std::ptrdiff_t>(i), e);
 }
 
-Event LadderQueue::pop() {
+void LadderQueue::rebuild_bottom() {
+    // Every event in bottom and side is earlier than the finest rung's untaken buckets (or
+    // than top, with no rungs): a new finest rung over [earliest, that bound) takes them.
+    const std::int64_t hi = rung_count_ > 0 ? rungs_[rung_count_ - 1].cur_start : top_start_;
+    std::int64_t lo = hi;
+    Node list = kNil;
+    std::size_t n = 0;
+    auto take = [&](const Event& e) {
+        const Node node = allocate(e);
+        pool_[node].next = list;
+        list = node;
+        lo = std::min(lo, ticks(e));
+        ++n;
+    };
+    for (const Event& e : bottom_)
+        take(e);
+    bottom_.clear();
+    while (!side_.empty())
+        take(side_.pop());
+    spread(rungs_[rung_count_], lo, hi - lo, list, n);
+    ++rung_count_;
+    refill();
+}
+
+Event LadderQueue::pop_slow() {
     Event result;
     if (side_.empty() || (!bottom_.empty() && bottom_.back() < side_.top())) {
         result = bottom_.back();
@@ -198,39 +245,39 @@ Event LadderQueue::pop() {
     return result;
 }
 
-void LadderQueue::spread(Rung& r, std::int64_t start, std::int64_t span, const Event* first,
-                         const Event* last) {
-    // One bucket per event (capped), each `width` ns wide, covering [start, start + span).
-    const auto n = static_cast<std::size_t>(last - first);
+void LadderQueue::spread(Rung& r, std::int64_t start, std::int64_t span, Node list, std::size_t n) {
+    // About one bucket per event, each `width` ns wide, covering [start, start + span).
     const std::size_t buckets = std::clamp<std::size_t>(n, 1, kMaxBuckets);
     const auto u_span = static_cast<std::uint64_t>(span);
-    const std::uint64_t width = (u_span + buckets - 1) / buckets;
+    const std::uint64_t width = std::max<std::uint64_t>((u_span + buckets - 1) / buckets, 1);
     r.start = start;
-    r.width = static_cast<std::int64_t>(std::max<std::uint64_t>(width, 1));
+    r.width = static_cast<std::int64_t>(width);
     r.cur = 0;
     r.cur_start = start;
     r.buckets_used = buckets;
     r.count = n;
-    if (r.buckets.size() < buckets) r.buckets.resize(buckets);
-    for (const Event* e = first; e != last; ++e) {
-        const auto b = static_cast<std::size_t>(static_cast<std::uint64_t>(ticks(*e) - start) /
-                                                static_cast<std::uint64_t>(r.width));
-        r.buckets[b].push_back(*e);
+    if (r.heads.size() < buckets) r.heads.resize(buckets, kNil);
+    while (list != kNil) {
+        Slot& slot = pool_[list];
+        const Node next = slot.next;
+        const auto b =
+            static_cast<std::size_t>(static_cast<std::uint64_t>(ticks(slot.event) - start) / width);
+        slot.next = r.heads[b];
+        r.heads[b] = list;
+        list = next;
     }
 }
 
 void LadderQueue::refill() {
     while (size_ > 0) {
         if (rung_count_ == 0) {
-            MSGSIM_CHECK(!top_.empty(), "ladder queue lost track of its events");
+            MSGSIM_CHECK(top_ != kNil, "ladder queue lost track of its events");
             // Spread top over rung 0, which then ends where top starts.
-            const std::int64_t start = top_min_;
-            const auto span = static_cast<std::uint64_t>(top_max_ - top_min_) + 1;
             Rung& g = rungs_[0];
-            spread(g, start, static_cast<std::int64_t>(span), top_.data(),
-                   top_.data() + top_.size());
-            top_start_ = start + g.width * static_cast<std::int64_t>(g.buckets_used);
-            top_.clear();
+            spread(g, top_min_, top_max_ - top_min_ + 1, top_, top_count_);
+            top_start_ = g.start + g.width * static_cast<std::int64_t>(g.buckets_used);
+            top_ = kNil;
+            top_count_ = 0;
             top_min_ = kMaxTicks;
             top_max_ = kMinTicks;
             rung_count_ = 1;
@@ -241,26 +288,39 @@ void LadderQueue::refill() {
             --rung_count_;
             continue;
         }
-        while (g.buckets[g.cur].empty())
+        while (g.heads[g.cur] == kNil)
             ++g.cur;
-        std::vector<Event>& bucket = g.buckets[g.cur];
+        const Node list = g.heads[g.cur];
+        g.heads[g.cur] = kNil;
         const std::int64_t bucket_start = g.start + static_cast<std::int64_t>(g.cur) * g.width;
         ++g.cur;
         g.cur_start = bucket_start + g.width;
-        g.count -= bucket.size();
-        if (bucket.size() > kSpawnThreshold && rung_count_ < kMaxRungs && g.width > 1) {
-            // Spread the bucket over a finer child rung covering the rest of its range.
-            std::int64_t lo = kMaxTicks;
-            for (const Event& e : bucket)
-                lo = std::min(lo, ticks(e));
-            Rung& child = rungs_[rung_count_];
-            spread(child, lo, g.cur_start - lo, bucket.data(), bucket.data() + bucket.size());
-            bucket.clear();
+        // One pass over the bucket's records: copy them out and free them.
+        bottom_.clear();
+        Node i = list;
+        while (i != kNil) {
+            Slot& slot = pool_[i];
+            bottom_.push_back(slot.event);
+            const Node next = slot.next;
+            slot.next = free_;
+            free_ = i;
+            i = next;
+        }
+        const std::size_t n = bottom_.size();
+        g.count -= n;
+        if (n > kSpawnThreshold && rung_count_ < kMaxRungs && g.width > 1) {
+            // Too many for one sort: spread them over a finer child rung instead.
+            Node child = kNil;
+            for (const Event& e : bottom_) {
+                const Node node = allocate(e);
+                pool_[node].next = child;
+                child = node;
+            }
+            bottom_.clear();
+            spread(rungs_[rung_count_], bucket_start, g.width, child, n);
             ++rung_count_;
             continue;
         }
-        bottom_.assign(bucket.begin(), bucket.end());
-        bucket.clear();
         std::sort(bottom_.begin(), bottom_.end(), later);
         return;
     }

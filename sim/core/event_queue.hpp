@@ -78,11 +78,13 @@ private:
 
 /// A ladder queue (Tang, Goh and Thng, ACM TOMACS 15(3), 2005): amortized O(1) per event.
 /// Far events wait unsorted in `top`; when the near ones run out, top is spread over the
-/// buckets of rung 0 (one bucket per event, by time); the earliest non-empty bucket is
-/// either spread over a finer child rung (if it holds many events) or sorted into
+/// buckets of rung 0 (about one bucket per event, by time); the earliest non-empty bucket
+/// is either spread over a finer child rung (if it holds many events) or sorted into
 /// `bottom`, from which events pop. Ranges never overlap: bottom < rung k < ... < rung 0 <
-/// top, so the full (when, src, seq) order is only ever decided inside bottom. Storage
-/// (buckets, rungs) is kept and reused, so steady state allocates nothing.
+/// top, so the full (when, src, seq) order is only ever decided inside bottom.
+/// Top and buckets are singly linked lists of records in one pool with a LIFO free list,
+/// so a push writes a recently freed (cached) record and one 4-byte bucket head, and once
+/// the pool and bucket arrays have grown to the peak, nothing is allocated.
 class LadderQueue {
 public:
     LadderQueue();
@@ -94,36 +96,61 @@ public:
             return bottom_.back();
         return side_.top();
     }
-    void reserve(std::size_t n) { top_.reserve(n); }
+    void reserve(std::size_t n);
 
     void push(const Event& e);
-    Event pop();
+    Event pop() {
+        if (side_.empty() && bottom_.size() > 1) {  // the common case, inline
+            --size_;
+            const Event e = bottom_.back();
+            bottom_.pop_back();
+            return e;
+        }
+        return pop_slow();
+    }
 
 private:
+    using Node = std::uint32_t;
+    static constexpr Node kNil = ~Node{0};
     struct Rung {
         std::int64_t start = 0;      ///< time of bucket 0
         std::int64_t width = 1;      ///< ns per bucket
         std::int64_t cur_start = 0;  ///< start of the first bucket not yet taken
         std::size_t cur = 0;         ///< first bucket not yet taken
         std::size_t buckets_used = 0;
-        std::size_t count = 0;  ///< events in this rung's buckets
-        std::vector<std::vector<Event>> buckets;
+        std::size_t count = 0;    ///< events in this rung's buckets
+        std::vector<Node> heads;  ///< first record of each bucket's list
     };
     static constexpr std::size_t kMaxRungs = 8;
     /// A bucket with more events than this is spread over a child rung (the paper's THRES).
     static constexpr std::size_t kSpawnThreshold = 50;
     static constexpr std::size_t kMaxBuckets = std::size_t{1} << 21;
-    /// Inserting into bottom would shift more records than this: use the side heap.
+    /// Inserting into bottom would shift more records than this: use the side heap...
     static constexpr std::size_t kMaxShift = 32;
+    /// ...until it holds this many; then bottom and side are spread over a new rung.
+    static constexpr std::size_t kMaxSide = 4096;
 
+    Event pop_slow();
+    Node allocate(const Event& e);
     void push_bottom(const Event& e);
+    /// Moves bottom and side back into a new finest rung (when side grew large).
+    void rebuild_bottom();
     /// Fills bottom from the rungs (and top). Precondition: bottom and side are empty.
     void refill();
-    void spread(Rung& r, std::int64_t start, std::int64_t span, const Event* first,
-                const Event* last);
+    /// Sets up `r` with `buckets` buckets over [start, start + span) and moves the list
+    /// `list` (of `n` records) into them.
+    void spread(Rung& r, std::int64_t start, std::int64_t span, Node list, std::size_t n);
 
     std::size_t size_ = 0;
-    std::vector<Event> top_;
+    /// A pooled record and its list link, one cache line each.
+    struct alignas(64) Slot {
+        Event event;
+        Node next;
+    };
+    std::vector<Slot> pool_;
+    Node free_ = kNil;
+    Node top_ = kNil;
+    std::size_t top_count_ = 0;
     std::int64_t top_start_;  ///< events at or after this time go to top
     std::int64_t top_min_;
     std::int64_t top_max_;

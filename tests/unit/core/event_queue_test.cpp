@@ -184,6 +184,32 @@ TYPED_TEST(EventQueue, PopsInKeyOrderWhenManyEventsShareOneTime) {
     EXPECT_TRUE(q.empty());
 }
 
+TYPED_TEST(EventQueue, PopsInKeyOrderUnderARandomBulkLoadBelowTheFirstEvent) {
+    // A model's set-up: the first event is late, then thousands come in random order, all
+    // earlier. A ladder puts them below its only bucket, where a sorted array would have
+    // to shift many records for each; they must still come out in order.
+    TypeParam q;
+    std::multiset<Event> reference;
+    Rng rng(5);
+    const Event first = make_event(1'000'000'000, 0, 0, 0);
+    q.push(first);
+    reference.insert(first);
+    for (std::uint64_t i = 1; i < 20'000; ++i) {
+        const auto when = static_cast<std::int64_t>(rng.below(100'000'000));
+        const Event e = make_event(when, static_cast<EntityId>(rng.below(100)), i, i);
+        q.push(e);
+        reference.insert(e);
+        if (i % 7 == 0) {
+            ASSERT_EQ(q.pop().payload, reference.begin()->payload) << "at push " << i;
+            reference.erase(reference.begin());
+        }
+    }
+    for (const Event& expected : reference) {
+        ASSERT_EQ(q.pop().payload, expected.payload);
+    }
+    EXPECT_TRUE(q.empty());
+}
+
 TEST(QueueKind, NamesRoundTrip) {
     for (QueueKind k : {QueueKind::Heap, QueueKind::CompactHeap, QueueKind::Ladder}) {
         EXPECT_EQ(parse_queue_kind(queue_kind_name(k)), k);
