@@ -33,6 +33,7 @@ struct RunOptions {
     std::string policy;
     std::vector<std::string> sets;
     std::string trace;
+    std::string queue;
     bool quiet = false;
     std::optional<bool> progress;
 };
@@ -66,6 +67,7 @@ int run_command(const RunOptions& o) {
     std::unique_ptr<io::PacketTrace> packet_trace;
     std::unique_ptr<io::EventTrace> event_trace;
     model::RunHooks hooks;
+    if (!o.queue.empty()) hooks.queue = *parse_queue_kind(o.queue);
     if (spec.trace == model::TraceLevel::Packets) {
         packet_trace = std::make_unique<io::PacketTrace>(spec, dir / "packets.jsonl");
         hooks.observer = packet_trace.get();
@@ -133,6 +135,10 @@ Action add_run(CLI::App& app) {
     app.add_option("--trace", o->trace,
                    "Trace detail: none, messages (trace.json), packets or events (JSON Lines)")
         ->check(CLI::IsMember({"none", "messages", "packets", "events"}));
+    app.add_option("--queue", o->queue,
+                   "Future event set: ladder (default), compact-heap or heap; every one gives "
+                   "the same results (for comparing the kernel's speed)")
+        ->check(CLI::IsMember({"ladder", "compact-heap", "heap"}));
     app.add_flag("-q,--quiet", o->quiet, "Print nothing but errors");
     app.add_flag_function(
         "--progress,!--no-progress", [o](std::int64_t n) { o->progress = n > 0; },
