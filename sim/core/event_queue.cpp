@@ -149,17 +149,19 @@ LadderQueue::LadderQueue() : top_start_(kMinTicks - 1), top_min_(kMaxTicks), top
 
 void LadderQueue::reserve(std::size_t n) {
     pool_.reserve(n);
+    next_.reserve(n);
 }
 
 LadderQueue::Node LadderQueue::allocate(const Event& e) {
     Node n = free_;
     if (n != kNil) {
-        free_ = pool_[n].next;
-        pool_[n].event = e;
+        free_ = next_[n];
+        pool_[n] = e;
     } else {
         MSGSIM_CHECK(pool_.size() < kNil, "more than 2^32 - 1 pending events");
         n = static_cast<Node>(pool_.size());
-        pool_.push_back(Slot{e, kNil});
+        pool_.push_back(e);
+        next_.push_back(kNil);
     }
     return n;
 }
@@ -169,9 +171,8 @@ void LadderQueue::push(const Event& e) {
     const std::int64_t t = ticks(e);
     if (t >= top_start_) {
         const Node n = allocate(e);
-        pool_[n].next = top_;
+        next_[n] = top_;
         top_ = n;
-        ++top_count_;
         top_min_ = std::min(top_min_, t);
         top_max_ = std::max(top_max_, t);
     } else {
@@ -183,7 +184,7 @@ void LadderQueue::push(const Event& e) {
                 const auto b = static_cast<std::size_t>(static_cast<std::uint64_t>(t - g.start) /
                                                         static_cast<std::uint64_t>(g.width));
                 const Node n = allocate(e);
-                pool_[n].next = g.heads[b];
+                next_[n] = g.heads[b];
                 g.heads[b] = n;
                 ++g.count;
                 break;
@@ -213,21 +214,17 @@ void LadderQueue::rebuild_bottom() {
     // than top, with no rungs): a new finest rung over [earliest, that bound) takes them.
     const std::int64_t hi = rung_count_ > 0 ? rungs_[rung_count_ - 1].cur_start : top_start_;
     std::int64_t lo = hi;
-    Node list = kNil;
-    std::size_t n = 0;
+    gathered_.clear();
     auto take = [&](const Event& e) {
-        const Node node = allocate(e);
-        pool_[node].next = list;
-        list = node;
+        gathered_.push_back(allocate(e));
         lo = std::min(lo, ticks(e));
-        ++n;
     };
     for (const Event& e : bottom_)
         take(e);
     bottom_.clear();
     while (!side_.empty())
         take(side_.pop());
-    spread(rungs_[rung_count_], lo, hi - lo, list, n);
+    spread(rungs_[rung_count_], lo, hi - lo);
     ++rung_count_;
     refill();
 }
@@ -245,8 +242,17 @@ Event LadderQueue::pop_slow() {
     return result;
 }
 
-void LadderQueue::spread(Rung& r, std::int64_t start, std::int64_t span, Node list, std::size_t n) {
+void LadderQueue::gather(Node list) {
+    gathered_.clear();
+    for (Node i = list; i != kNil; i = next_[i]) {
+        gathered_.push_back(i);
+        __builtin_prefetch(&pool_[i]);
+    }
+}
+
+void LadderQueue::spread(Rung& r, std::int64_t start, std::int64_t span) {
     // About one bucket per event, each `width` ns wide, covering [start, start + span).
+    const std::size_t n = gathered_.size();
     const std::size_t buckets = std::clamp<std::size_t>(n, 1, kMaxBuckets);
     const auto u_span = static_cast<std::uint64_t>(span);
     const std::uint64_t width = std::max<std::uint64_t>((u_span + buckets - 1) / buckets, 1);
@@ -257,14 +263,11 @@ void LadderQueue::spread(Rung& r, std::int64_t start, std::int64_t span, Node li
     r.buckets_used = buckets;
     r.count = n;
     if (r.heads.size() < buckets) r.heads.resize(buckets, kNil);
-    while (list != kNil) {
-        Slot& slot = pool_[list];
-        const Node next = slot.next;
+    for (const Node i : gathered_) {
         const auto b =
-            static_cast<std::size_t>(static_cast<std::uint64_t>(ticks(slot.event) - start) / width);
-        slot.next = r.heads[b];
-        r.heads[b] = list;
-        list = next;
+            static_cast<std::size_t>(static_cast<std::uint64_t>(ticks(pool_[i]) - start) / width);
+        next_[i] = r.heads[b];
+        r.heads[b] = i;
     }
 }
 
@@ -274,10 +277,10 @@ void LadderQueue::refill() {
             MSGSIM_CHECK(top_ != kNil, "ladder queue lost track of its events");
             // Spread top over rung 0, which then ends where top starts.
             Rung& g = rungs_[0];
-            spread(g, top_min_, top_max_ - top_min_ + 1, top_, top_count_);
+            gather(top_);
+            spread(g, top_min_, top_max_ - top_min_ + 1);
             top_start_ = g.start + g.width * static_cast<std::int64_t>(g.buckets_used);
             top_ = kNil;
-            top_count_ = 0;
             top_min_ = kMaxTicks;
             top_max_ = kMinTicks;
             rung_count_ = 1;
@@ -290,36 +293,24 @@ void LadderQueue::refill() {
         }
         while (g.heads[g.cur] == kNil)
             ++g.cur;
-        const Node list = g.heads[g.cur];
+        gather(g.heads[g.cur]);
         g.heads[g.cur] = kNil;
         const std::int64_t bucket_start = g.start + static_cast<std::int64_t>(g.cur) * g.width;
         ++g.cur;
         g.cur_start = bucket_start + g.width;
-        // One pass over the bucket's records: copy them out and free them.
-        bottom_.clear();
-        Node i = list;
-        while (i != kNil) {
-            Slot& slot = pool_[i];
-            bottom_.push_back(slot.event);
-            const Node next = slot.next;
-            slot.next = free_;
-            free_ = i;
-            i = next;
-        }
-        const std::size_t n = bottom_.size();
+        const std::size_t n = gathered_.size();
         g.count -= n;
         if (n > kSpawnThreshold && rung_count_ < kMaxRungs && g.width > 1) {
             // Too many for one sort: spread them over a finer child rung instead.
-            Node child = kNil;
-            for (const Event& e : bottom_) {
-                const Node node = allocate(e);
-                pool_[node].next = child;
-                child = node;
-            }
-            bottom_.clear();
-            spread(rungs_[rung_count_], bucket_start, g.width, child, n);
+            spread(rungs_[rung_count_], bucket_start, g.width);
             ++rung_count_;
             continue;
+        }
+        bottom_.clear();
+        for (const Node i : gathered_) {
+            bottom_.push_back(pool_[i]);
+            next_[i] = free_;
+            free_ = i;
         }
         std::sort(bottom_.begin(), bottom_.end(), later);
         return;

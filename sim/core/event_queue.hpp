@@ -84,7 +84,10 @@ private:
 /// top, so the full (when, src, seq) order is only ever decided inside bottom.
 /// Top and buckets are singly linked lists of records in one pool with a LIFO free list,
 /// so a push writes a recently freed (cached) record and one 4-byte bucket head, and once
-/// the pool and bucket arrays have grown to the peak, nothing is allocated.
+/// the pool and bucket arrays have grown to the peak, nothing is allocated. The links live
+/// in their own compact array: a bucket is taken by first following the links (a 4-byte
+/// chain) while prefetching every record, then reading the records, whose cache misses
+/// then overlap instead of queueing behind each other.
 class LadderQueue {
 public:
     LadderQueue();
@@ -137,20 +140,18 @@ private:
     void rebuild_bottom();
     /// Fills bottom from the rungs (and top). Precondition: bottom and side are empty.
     void refill();
-    /// Sets up `r` with `buckets` buckets over [start, start + span) and moves the list
-    /// `list` (of `n` records) into them.
-    void spread(Rung& r, std::int64_t start, std::int64_t span, Node list, std::size_t n);
+    /// Collects the records of `list` into gathered_, prefetching each.
+    void gather(Node list);
+    /// Sets up `r` with buckets over [start, start + span) and moves the gathered_ records
+    /// into them.
+    void spread(Rung& r, std::int64_t start, std::int64_t span);
 
     std::size_t size_ = 0;
-    /// A pooled record and its list link, one cache line each.
-    struct alignas(64) Slot {
-        Event event;
-        Node next;
-    };
-    std::vector<Slot> pool_;
+    std::vector<Event> pool_;
+    std::vector<Node> next_;  ///< next record in the same list (or the free list)
     Node free_ = kNil;
+    std::vector<Node> gathered_;  ///< scratch: the records of the list being taken
     Node top_ = kNil;
-    std::size_t top_count_ = 0;
     std::int64_t top_start_;  ///< events at or after this time go to top
     std::int64_t top_min_;
     std::int64_t top_max_;
