@@ -37,6 +37,7 @@ struct RunOptions {
     std::string policy;
     std::vector<std::string> sets;
     std::string trace;
+    std::string queue;
     bool quiet = false;
     std::optional<bool> progress;
     bool csv = false;
@@ -89,6 +90,7 @@ int run_command(const RunOptions& o) {
         }
         observers.add(pcap.get());
     }
+    if (!o.queue.empty()) hooks.queue = *parse_queue_kind(o.queue);
     if (spec.trace == model::TraceLevel::Packets) {
         packet_trace = std::make_unique<io::PacketTrace>(spec, dir / "packets.jsonl");
         observers.add(packet_trace.get());
@@ -184,6 +186,10 @@ Action add_run(CLI::App& app) {
     app.add_option("--timeseries", o->timeseries,
                    "Sample link and server queues every INTERVAL (e.g. 100ms) into "
                    "timeseries.jsonl (same as output.timeseries.interval)");
+    app.add_option("--queue", o->queue,
+                   "Future event set: ladder (default), compact-heap or heap; every one gives "
+                   "the same results (for comparing the kernel's speed)")
+        ->check(CLI::IsMember({"ladder", "compact-heap", "heap"}));
     app.add_flag("-q,--quiet", o->quiet, "Print nothing but errors");
     app.add_flag_function(
         "--progress,!--no-progress", [o](std::int64_t n) { o->progress = n > 0; },

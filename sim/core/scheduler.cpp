@@ -50,6 +50,20 @@ void Entity::fingerprint(std::uint64_t value) {
     hash_ = mix64(hash_ ^ value);
 }
 
+Scheduler::Scheduler(QueueKind queue) {
+    switch (queue) {
+        case QueueKind::Heap:
+            queue_.emplace<HeapQueue>();
+            break;
+        case QueueKind::CompactHeap:
+            queue_.emplace<CompactHeapQueue>();
+            break;
+        case QueueKind::Ladder:
+            queue_.emplace<LadderQueue>();
+            break;
+    }
+}
+
 void Scheduler::add(Entity& e) {
     MSGSIM_CHECK(e.id() == entities_.size(), "entity ids must be dense and added in id order");
     e.scheduler_ = this;
@@ -59,15 +73,26 @@ void Scheduler::add(Entity& e) {
 void Scheduler::push(Entity& src, EntityId dst, Time when, EventKind kind, std::uint64_t payload,
                      std::uint32_t slot, std::uint32_t timer, std::uint32_t gen) {
     MSGSIM_CHECK(dst < entities_.size(), "event sent to unknown entity " + std::to_string(dst));
-    queue_.push(Event{.when = when,
-                      .seq = src.next_seq_++,
-                      .src = src.id_,
-                      .dst = dst,
-                      .slot = slot,
-                      .timer = timer,
-                      .gen = gen,
-                      .kind = kind,
-                      .payload = payload});
+    const Event e{.when = when,
+                  .seq = src.next_seq_++,
+                  .src = src.id_,
+                  .dst = dst,
+                  .slot = slot,
+                  .timer = timer,
+                  .gen = gen,
+                  .kind = kind,
+                  .payload = payload};
+    switch (queue_.index()) {
+        case 0:
+            std::get<0>(queue_).push(e);
+            break;
+        case 1:
+            std::get<1>(queue_).push(e);
+            break;
+        default:
+            std::get<2>(queue_).push(e);
+            break;
+    }
 }
 
 void Scheduler::schedule(const Event& e) {
@@ -79,11 +104,20 @@ void Scheduler::schedule(const Event& e) {
 
 std::uint64_t Scheduler::run(Time until, const std::function<void(Time)>& progress,
                              std::uint64_t progress_every) {
+    return std::visit([&](auto& q) { return run_on(q, until, progress, progress_every); }, queue_);
+}
+
+template <class Queue>
+std::uint64_t Scheduler::run_on(Queue& queue, Time until, const std::function<void(Time)>& progress,
+                                std::uint64_t progress_every) {
     std::uint64_t count = 0;
     std::uint64_t next_report = progress_every;
-    while (!queue_.empty() && !stop_requested_) {
-        if (queue_.top().when > until) break;
-        const Event ev = queue_.pop();
+    while (!queue.empty() && !stop_requested_) {
+        if (queue.top().when > until) break;
+        const Event ev = queue.pop();
+        // The next event's target is a cache miss in large models: start loading it now,
+        // while this event runs.
+        if (!queue.empty()) __builtin_prefetch(entities_[queue.top().dst]);
         if (ev.timer != 0) {
             const std::uint32_t index = ev.timer - 1;
             if (timer_gen_[index] != ev.gen) continue;  // cancelled

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <variant>
 #include <vector>
 
 #include "sim/core/event_queue.hpp"
@@ -57,6 +58,10 @@ private:
 
 class Scheduler {
 public:
+    /// `queue` picks the future event set; every kind gives the same run, event for event.
+    explicit Scheduler(QueueKind queue = kDefaultQueue);
+    QueueKind queue_kind() const { return static_cast<QueueKind>(queue_.index()); }
+
     /// Registers an entity; its id must equal the number of entities registered before.
     void add(Entity& e);
     std::size_t entity_count() const { return entities_.size(); }
@@ -71,7 +76,9 @@ public:
     bool stopped() const { return stop_requested_; }
 
     std::uint64_t events_executed() const { return executed_; }
-    std::size_t pending() const { return queue_.size(); }
+    std::size_t pending() const {
+        return std::visit([](const auto& q) { return q.size(); }, queue_);
+    }
     /// Combines every entity's running hash in id order: partition-independent.
     std::uint64_t fingerprint() const;
 
@@ -90,7 +97,13 @@ private:
     void push(Entity& src, EntityId dst, Time when, EventKind kind, std::uint64_t payload,
               std::uint32_t slot, std::uint32_t timer, std::uint32_t gen);
 
-    EventQueue queue_;
+    template <class Queue>
+    std::uint64_t run_on(Queue& queue, Time until, const std::function<void(Time)>& progress,
+                         std::uint64_t progress_every);
+
+    // Alternatives in QueueKind order. Pushes dispatch on the index (a well-predicted
+    // branch); run() dispatches once and loops on the concrete queue.
+    std::variant<HeapQueue, CompactHeapQueue, LadderQueue> queue_;
     std::vector<Entity*> entities_;
     std::vector<std::uint32_t> timer_gen_;
     std::vector<std::uint32_t> free_timers_;

@@ -21,9 +21,8 @@ Phone::Phone(NodeIndex id, World& world)
 
 void Phone::schedule_traffic() {
     const ModelSpec& spec = world_.spec;
-    for (std::size_t i = 0; i < spec.datagrams.size(); ++i) {
+    for (const std::uint32_t i : world_.datagrams_from(id())) {
         const DatagramSpec& d = spec.datagrams[i];
-        if (d.from != id()) continue;
         Duration first{0};
         if (d.pattern == DatagramSpec::Pattern::Poisson) {
             first = Duration{

@@ -243,7 +243,7 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
     std::unique_ptr<World> world = builder.make_world();
     world->observer = hooks.observer;
     builder.choose_servers(*world);
-    Scheduler sched;
+    Scheduler sched(hooks.queue);
     auto nodes = builder.make_nodes(*world, sched);
     builder.schedule_faults(nodes, sched);
     const auto controller = builder.make_controller(*world, sched, nodes);

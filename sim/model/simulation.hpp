@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/event_queue.hpp"
 #include "sim/model/journal.hpp"
 #include "sim/model/server.hpp"
 #include "sim/model/spec.hpp"
@@ -110,6 +111,8 @@ struct RunHooks {
     std::function<void(Time)> progress;
     /// Set (e.g. by a signal handler) to stop the run early.
     const std::atomic<bool>* stop = nullptr;
+    /// The kernel's future event set (msgsim run --queue); results do not depend on it.
+    QueueKind queue = kDefaultQueue;
 };
 
 /// Throws UnsupportedError if `spec` asks for something this build cannot model.

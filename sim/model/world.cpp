@@ -16,6 +16,18 @@ World::World(const ModelSpec& s, std::shared_ptr<net::Routing> r)
       router_port(s.nodes.size(), 0),
       presence_of_(s.nodes.size(), kAlwaysOnline),
       routing_(std::move(r)) {
+    // Counting sort of the datagram sources by sending node.
+    datagram_first_.assign(s.nodes.size() + 1, 0);
+    for (const DatagramSpec& d : s.datagrams) {
+        MSGSIM_CHECK(d.from < s.nodes.size(), "datagram source from an unknown node");
+        ++datagram_first_[d.from + 1];
+    }
+    for (std::size_t n = 0; n < s.nodes.size(); ++n)
+        datagram_first_[n + 1] += datagram_first_[n];
+    datagram_index_.resize(s.datagrams.size());
+    std::vector<std::uint32_t> fill(datagram_first_.begin(), datagram_first_.end() - 1);
+    for (std::size_t i = 0; i < s.datagrams.size(); ++i)
+        datagram_index_[fill[s.datagrams[i].from]++] = static_cast<std::uint32_t>(i);
     for (std::uint32_t i = 0; i < s.presence.size(); ++i)
         presence_of_[s.presence[i].device] = i;
     for (const PoissonSpec& ps : s.poisson) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -109,12 +110,20 @@ struct World {
     bool online(NodeIndex device, Time t) const;
     /// The first instant >= t at which `device` is online.
     Time next_online(NodeIndex device, Time t) const;
+    /// Indices into spec.datagrams of the sources sending from `node`, in spec order
+    /// (so set-up is linear in phones and sources, not their product).
+    std::span<const std::uint32_t> datagrams_from(NodeIndex node) const {
+        return {datagram_index_.data() + datagram_first_[node],
+                datagram_first_[node + 1] - datagram_first_[node]};
+    }
 
 private:
     static constexpr std::uint32_t kAlwaysOnline = UINT32_MAX;
     std::vector<std::uint32_t> presence_of_;     ///< per node: index into spec.presence
     std::vector<std::vector<double>> zipf_cdf_;  ///< per Poisson stream (Zipf choice only)
     std::shared_ptr<net::Routing> routing_;
+    std::vector<std::uint32_t> datagram_first_;  ///< per node, then the total: offsets
+    std::vector<std::uint32_t> datagram_index_;
 };
 
 }  // namespace sim::model

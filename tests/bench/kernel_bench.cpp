@@ -1,5 +1,6 @@
-// Benchmarks of the kernel: the classic hold model on the future event set (our 4-ary heap
-// side by side with std::priority_queue), and events per second through the Scheduler.
+// Benchmarks of the kernel: the classic hold model on each future event set (4-ary heap,
+// compact heap, ladder queue) side by side with std::priority_queue, and events per
+// second through the Scheduler (with its default queue).
 // Each reports allocs_per_event in its timed loop (report.hpp). PHOLD is in phold_bench.cpp.
 #include <benchmark/benchmark.h>
 
@@ -41,16 +42,20 @@ const std::vector<Duration>& increments() {
     return table;
 }
 
-/// The kernel's 4-ary heap.
-class HeapQueue {
+/// One of the kernel's future event sets (sim/core/event_queue.hpp).
+template <class Queue>
+class Kernel {
 public:
-    explicit HeapQueue(std::size_t n) { q_.reserve(n); }
+    explicit Kernel(std::size_t n) { q_.reserve(n); }
     void push(const Event& e) { q_.push(e); }
     Event pop() { return q_.pop(); }
 
 private:
-    sim::EventQueue q_;
+    Queue q_;
 };
+using HeapQueue = Kernel<sim::HeapQueue>;
+using CompactHeapQueue = Kernel<sim::CompactHeapQueue>;
+using LadderQueue = Kernel<sim::LadderQueue>;
 
 /// The standard library's binary heap with the same (when, src, seq) order.
 class StdPriorityQueue {
@@ -73,82 +78,6 @@ private:
         return v;
     }
     std::priority_queue<Event, std::vector<Event>, Later> q_;
-};
-
-/// A candidate layout for sim::EventQueue, measured here before proposing it: a 4-ary heap
-/// of 16-byte keys (when, src, pool index) while the 48-byte Event records stay in a pool
-/// with a LIFO free list. Four children fill one 64-byte cache line and a sift moves 16
-/// bytes instead of 48. The order is Event's (when, src, seq): seq is read from the pool
-/// only when both when and src tie, which is rare.
-class IndexedHeapQueue {
-public:
-    explicit IndexedHeapQueue(std::size_t n) {
-        keys_.reserve(n);
-        pool_.reserve(n);
-        free_.reserve(n);
-    }
-    void push(const Event& e) {
-        std::uint32_t index;
-        if (!free_.empty()) {
-            index = free_.back();
-            free_.pop_back();
-            pool_[index] = e;
-        } else {
-            index = static_cast<std::uint32_t>(pool_.size());
-            pool_.push_back(e);
-        }
-        const Key key{e.when.time_since_epoch().count(), e.src, index};
-        std::size_t i = keys_.size();
-        keys_.emplace_back();
-        while (i > 0) {
-            const std::size_t parent = (i - 1) / kArity;
-            if (!less(key, keys_[parent])) break;
-            keys_[i] = keys_[parent];
-            i = parent;
-        }
-        keys_[i] = key;
-    }
-    Event pop() {
-        const std::uint32_t top = keys_.front().index;
-        const Event result = pool_[top];
-        free_.push_back(top);
-        const Key last = keys_.back();
-        keys_.pop_back();
-        const std::size_t n = keys_.size();
-        if (n == 0) return result;
-        std::size_t i = 0;
-        for (;;) {
-            const std::size_t first = i * kArity + 1;
-            if (first >= n) break;
-            std::size_t best = first;
-            const std::size_t end = first + kArity < n ? first + kArity : n;
-            for (std::size_t c = first + 1; c < end; ++c) {
-                if (less(keys_[c], keys_[best])) best = c;
-            }
-            if (!less(keys_[best], last)) break;
-            keys_[i] = keys_[best];
-            i = best;
-        }
-        keys_[i] = last;
-        return result;
-    }
-
-private:
-    struct Key {
-        std::int64_t when;
-        EntityId src;
-        std::uint32_t index;
-    };
-    static_assert(sizeof(Key) == 16);
-    static constexpr std::size_t kArity = 4;
-    bool less(const Key& a, const Key& b) const {
-        if (a.when != b.when) return a.when < b.when;
-        if (a.src != b.src) return a.src < b.src;
-        return pool_[a.index].seq < pool_[b.index].seq;
-    }
-    std::vector<Key> keys_;
-    std::vector<Event> pool_;
-    std::vector<std::uint32_t> free_;
 };
 
 /// Hold model: with n events pending, each step pops the earliest and pushes a new one at
@@ -186,7 +115,8 @@ void BM_Hold(benchmark::State& state) {
 
 BENCHMARK_TEMPLATE(BM_Hold, HeapQueue)->Arg(1'000)->Arg(100'000)->Arg(1'000'000);
 BENCHMARK_TEMPLATE(BM_Hold, StdPriorityQueue)->Arg(1'000)->Arg(100'000)->Arg(1'000'000);
-BENCHMARK_TEMPLATE(BM_Hold, IndexedHeapQueue)->Arg(1'000)->Arg(100'000)->Arg(1'000'000);
+BENCHMARK_TEMPLATE(BM_Hold, CompactHeapQueue)->Arg(1'000)->Arg(100'000)->Arg(1'000'000);
+BENCHMARK_TEMPLATE(BM_Hold, LadderQueue)->Arg(1'000)->Arg(100'000)->Arg(1'000'000);
 
 /// An entity that answers every event by sending one to a random entity after an Exp(1)
 /// delay: the hold model through the whole kernel (virtual dispatch, fingerprint, send).

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <deque>
+#include <string>
 
 #include "sim/core/scheduler.hpp"
 #include "tests/bench/phold.hpp"
@@ -60,8 +61,8 @@ Duration sim_time_for(const phold::Config& c, double events) {
     return Duration{std::llround(events * phold::expected_ns_per_event(c))};
 }
 
-void BM_Phold(benchmark::State& state, const phold::Config& c) {
-    sim::Scheduler s;
+void BM_Phold(benchmark::State& state, const phold::Config& c, sim::QueueKind queue) {
+    sim::Scheduler s(queue);
     std::deque<PholdLp> lps;  // entities are not movable; a deque never moves them
     for (EntityId id = 0; id < c.lps; ++id) {
         lps.emplace_back(c, id);
@@ -94,16 +95,21 @@ void BM_Phold(benchmark::State& state, const phold::Config& c) {
 
 void register_phold(std::uint64_t events, bool fixed_count) {
     for (const phold::Config* c : {&phold::kConfigA, &phold::kConfigB, &phold::kConfigC}) {
-        auto* b = benchmark::RegisterBenchmark((std::string("BM_Phold/") + c->name).c_str(),
-                                               [c](benchmark::State& st) { BM_Phold(st, *c); });
-        // items_per_second is per CPU second (Google Benchmark's default): on a shared
-        // machine that is steadier than wall time, which the Time column still shows.
-        b->Unit(benchmark::kMillisecond);
-        if (fixed_count) {
-            const auto iterations = std::max<std::uint64_t>(
-                1, static_cast<std::uint64_t>(
-                       std::llround(static_cast<double>(events) / kSliceEvents)));
-            b->Iterations(static_cast<benchmark::IterationCount>(iterations));
+        for (const sim::QueueKind q :
+             {sim::QueueKind::Ladder, sim::QueueKind::CompactHeap, sim::QueueKind::Heap}) {
+            const std::string name =
+                std::string("BM_Phold/") + c->name + "/" + std::string(sim::queue_kind_name(q));
+            auto* b = benchmark::RegisterBenchmark(
+                name.c_str(), [c, q](benchmark::State& st) { BM_Phold(st, *c, q); });
+            // items_per_second is per CPU second (Google Benchmark's default): on a shared
+            // machine that is steadier than wall time, which the Time column still shows.
+            b->Unit(benchmark::kMillisecond);
+            if (fixed_count) {
+                const auto iterations = std::max<std::uint64_t>(
+                    1, static_cast<std::uint64_t>(
+                           std::llround(static_cast<double>(events) / kSliceEvents)));
+                b->Iterations(static_cast<benchmark::IterationCount>(iterations));
+            }
         }
     }
 }

@@ -5,8 +5,9 @@
 
 namespace bench {
 
-/// Registers BM_Phold/A, /B, /C. With `fixed_count`, each times about `events` events
-/// after its warm-up; otherwise Google Benchmark's --benchmark_min_time decides.
+/// Registers BM_Phold/A, /B, /C, each on every queue (BM_Phold/B/ladder, ...). With `fixed_count`,
+/// each times about `events` events after its warm-up; otherwise Google Benchmark's
+/// --benchmark_min_time decides.
 void register_phold(std::uint64_t events, bool fixed_count);
 
 }  // namespace bench

@@ -3,7 +3,8 @@
 # (ns-3's default MapScheduler and its HeapScheduler), and the "chain" packet workload.
 # Runs one benchmark at a time and prints one table with the ratios msgsim / ns-3.
 #   usage: tools/bench/vs-ns3.sh MSGSIM_BUILD_DIR [--events N] [--chain "100 1000 10000"]
-#                                [--chain-limit SIM_SECONDS] [--no-phold] [--no-install]
+#          [--chain-limit SIM_SECONDS] [--queue ladder|compact-heap|heap] [--no-phold] [--no-install]
+# --queue picks msgsim's future event set for PHOLD and the chain (default: msgsim's own).
 # MSGSIM_BUILD_DIR is a Release build with tests/bench/msgsim_bench_kernel built. Rates
 # are per CPU second of the process (steady on a shared machine); wall rates are in the
 # JSON lines kept in MSGSIM_BUILD_DIR/vs-ns3/results.jsonl.
@@ -20,11 +21,13 @@ chain_sizes="100 1000 10000"
 chain_limit=""
 run_phold=1
 install=1
+queue=ladder
 while [ $# -gt 0 ]; do
     case "$1" in
         --events) events=$2; shift 2 ;;
         --chain) chain_sizes=$2; shift 2 ;;
         --chain-limit) chain_limit=$2; shift 2 ;;
+        --queue) queue=$2; shift 2 ;;
         --no-phold) run_phold=0; shift ;;
         --no-install) install=0; shift ;;
         *) echo "vs-ns3.sh: unknown option '$1'" >&2; usage ;;
@@ -70,15 +73,19 @@ echo "vs-ns3.sh: building ns-3 programs in $out" >&2
 if [ "$run_phold" = 1 ]; then
     [ -x "$bench" ] || { echo "vs-ns3.sh: build $bench first" >&2; exit 1; }
     for config in A B C; do
-        echo "vs-ns3.sh: PHOLD $config: msgsim" >&2
-        "$bench" "--benchmark_filter=^BM_Phold/$config/" --phold_events="$events" \
+        echo "vs-ns3.sh: PHOLD $config: msgsim ($queue queue)" >&2
+        "$bench" "--benchmark_filter=^BM_Phold/$config/$queue/" --phold_events="$events" \
             --benchmark_format=json >"$out/phold_msgsim_$config.json"
-        python3 - "$out/phold_msgsim_$config.json" "$config" >>"$results" <<'PY'
+        python3 - "$out/phold_msgsim_$config.json" "$config" "$queue" >>"$results" <<'PY'
 import json, sys
-b = json.load(open(sys.argv[1]))["benchmarks"][0]
+runs = json.load(open(sys.argv[1]))["benchmarks"]
+if not runs:
+    sys.exit(f"vs-ns3.sh: no PHOLD benchmark for queue '{sys.argv[3]}'")
+b = runs[0]
 to_s = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b.get("time_unit", "ns")]
 wall = b["real_time"] * to_s * b["iterations"]
-print(json.dumps({"kernel": "msgsim", "config": sys.argv[2], "events": b["events"],
+print(json.dumps({"kernel": "msgsim", "queue": sys.argv[3], "config": sys.argv[2],
+                  "events": b["events"],
                   "events_per_cpu_s": b["items_per_second"],
                   "events_per_wall_s": b["events"] / wall,
                   "allocs_per_event": b["allocs_per_event"],
@@ -102,7 +109,7 @@ for n in $chain_sizes; do
     if [ -x "$msgsim" ] && "$msgsim" validate "$scenario" >/dev/null 2>&1; then
         echo "vs-ns3.sh: chain N=$n: msgsim" >&2
         start=$(date +%s%N)
-        "$msgsim" run "$scenario" -o "$out/chain-$n" --quiet --no-progress >/dev/null
+        "$msgsim" run "$scenario" -o "$out/chain-$n" --queue "$queue" --quiet --no-progress >/dev/null
         end=$(date +%s%N)
         # Whole-process wall time (set-up included) until the summary exposes its own.
         python3 -c 'import json,sys; n,w=int(sys.argv[1]),int(sys.argv[2])/1e9; print(json.dumps({"simulator": "msgsim", "phones_per_side": n, "sent": 100000, "run_wall_s": w, "packets_per_wall_s": 100000 / w}))' \

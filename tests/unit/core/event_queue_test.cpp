@@ -1,13 +1,16 @@
-// Tests of the future event set (sim/core/event_queue): a 4-ary heap must pop events in
-// (when, src, seq) order, checked against a sorted std::multiset reference.
+// Tests of the future event sets (sim/core/event_queue): the 4-ary heap, the compact heap
+// and the ladder queue must each pop events in exactly (when, src, seq) order, checked
+// against a sorted std::multiset reference under several random workloads.
 #include "sim/core/event_queue.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <vector>
 
+#include "sim/core/distribution.hpp"
 #include "sim/core/rng.hpp"
 
 namespace sim {
@@ -22,14 +25,19 @@ Event make_event(std::int64_t when_ns, EntityId src, std::uint64_t seq, std::uin
                  .payload = payload};
 }
 
-TEST(EventQueue, StartsEmpty) {
-    EventQueue q;
+template <class Queue>
+class EventQueue : public ::testing::Test {};
+using Queues = ::testing::Types<HeapQueue, CompactHeapQueue, LadderQueue>;
+TYPED_TEST_SUITE(EventQueue, Queues);
+
+TYPED_TEST(EventQueue, StartsEmpty) {
+    TypeParam q;
     EXPECT_TRUE(q.empty());
     EXPECT_EQ(q.size(), 0u);
 }
 
-TEST(EventQueue, TracksSizeThroughPushesAndPops) {
-    EventQueue q;
+TYPED_TEST(EventQueue, TracksSizeThroughPushesAndPops) {
+    TypeParam q;
     q.push(make_event(5, 0, 0));
     q.push(make_event(3, 0, 1));
     EXPECT_FALSE(q.empty());
@@ -40,8 +48,8 @@ TEST(EventQueue, TracksSizeThroughPushesAndPops) {
     EXPECT_TRUE(q.empty());
 }
 
-TEST(EventQueue, TopIsTheEarliestEventAndPopReturnsIt) {
-    EventQueue q;
+TYPED_TEST(EventQueue, TopIsTheEarliestEventAndPopReturnsIt) {
+    TypeParam q;
     q.push(make_event(30, 0, 0, 300));
     q.push(make_event(10, 0, 1, 100));
     q.push(make_event(20, 0, 2, 200));
@@ -51,8 +59,8 @@ TEST(EventQueue, TopIsTheEarliestEventAndPopReturnsIt) {
     EXPECT_EQ(q.pop().payload, 300u);
 }
 
-TEST(EventQueue, PopsEqualTimesBySourceThenSequence) {
-    EventQueue q;
+TYPED_TEST(EventQueue, PopsEqualTimesBySourceThenSequence) {
+    TypeParam q;
     // Pushed in an order that is neither sorted nor reverse sorted.
     q.push(make_event(7, 2, 0, 4));
     q.push(make_event(7, 1, 5, 3));
@@ -64,23 +72,39 @@ TEST(EventQueue, PopsEqualTimesBySourceThenSequence) {
     }
 }
 
-TEST(EventQueue, PopsInKeyOrderLikeASortedMultisetUnderRandomPushesAndPops) {
-    // 10^5 random operations; times come from a small range so equal times are common.
-    constexpr int kOperations = 100'000;
-    constexpr EntityId kSources = 16;
-    Rng rng(20240601);
-    EventQueue q;
+TYPED_TEST(EventQueue, AcceptsTheExtremesOfTheClock) {
+    TypeParam q;
+    q.push(make_event(INT64_MAX, 0, 0, 3));
+    q.push(make_event(0, 0, 1, 1));
+    q.push(make_event(INT64_MAX - 1, 0, 2, 2));
+    EXPECT_EQ(q.pop().payload, 1u);
+    q.push(make_event(INT64_MAX, 0, 3, 4));
+    q.push(make_event(5, 0, 4, 0));
+    for (const std::uint64_t expected : {0u, 2u, 3u, 4u}) {
+        EXPECT_EQ(q.pop().payload, expected);
+    }
+    EXPECT_TRUE(q.empty());
+}
+
+/// Draws the delay of a new event after the current time.
+using DelayFn = std::function<std::int64_t(Rng&)>;
+
+/// Runs `operations` random pushes (probability push_percent) and pops through the queue
+/// and a std::multiset, asserting that every top and pop agrees, then drains both.
+template <class Queue>
+void expect_same_order_as_reference(int operations, unsigned push_percent, EntityId sources,
+                                    const DelayFn& delay, std::uint64_t seed) {
+    Rng rng(seed);
+    Queue q;
     std::multiset<Event> reference;
-    std::vector<std::uint64_t> next_seq(kSources, 0);
+    std::vector<std::uint64_t> next_seq(sources, 0);
     std::uint64_t next_payload = 0;
     std::int64_t now = 0;
-    for (int op = 0; op < kOperations; ++op) {
-        // Push with probability 0.55, so the queue grows to a few thousand events.
-        const bool push = reference.empty() || rng.below(100) < 55;
+    for (int op = 0; op < operations; ++op) {
+        const bool push = reference.empty() || rng.below(100) < push_percent;
         if (push) {
-            const auto src = static_cast<EntityId>(rng.below(kSources));
-            const auto delay = static_cast<std::int64_t>(rng.below(50));
-            const Event e = make_event(now + delay, src, next_seq[src]++, next_payload++);
+            const auto src = static_cast<EntityId>(rng.below(sources));
+            const Event e = make_event(now + delay(rng), src, next_seq[src]++, next_payload++);
             q.push(e);
             reference.insert(e);
         } else {
@@ -97,11 +121,100 @@ TEST(EventQueue, PopsInKeyOrderLikeASortedMultisetUnderRandomPushesAndPops) {
         }
         ASSERT_EQ(q.size(), reference.size());
     }
-    // Drain: the remainder must come out in reference order too.
     for (const Event& expected : reference) {
         ASSERT_EQ(q.pop().payload, expected.payload);
     }
     EXPECT_TRUE(q.empty());
+}
+
+TYPED_TEST(EventQueue, PopsInKeyOrderWhenEqualTimesAreCommon) {
+    // Times from a small range: many ties on when, and on (when, src).
+    expect_same_order_as_reference<TypeParam>(
+        100'000, 55, 16, [](Rng& r) { return static_cast<std::int64_t>(r.below(50)); }, 1);
+}
+
+TYPED_TEST(EventQueue, PopsInKeyOrderUnderAHoldModel) {
+    // Exponential increments, a queue that grows to ~10^4: rungs, child rungs and top.
+    const auto exp = Distribution::exponential(1e6);
+    expect_same_order_as_reference<TypeParam>(
+        200'000, 52, 1024, [&](Rng& r) { return exp.sample_duration(r).count(); }, 2);
+}
+
+TYPED_TEST(EventQueue, PopsInKeyOrderUnderBurstsAndFarTimers) {
+    // A mix like a network model's: zero-delay events, microsecond hops, and rare
+    // retransmission timers a million times further away; equal-time bursts.
+    expect_same_order_as_reference<TypeParam>(
+        200'000, 51, 64,
+        [](Rng& r) -> std::int64_t {
+            const auto u = r.below(100);
+            if (u < 30) return 0;
+            if (u < 90) return static_cast<std::int64_t>(r.below(2'000));
+            if (u < 98) return 1'000'000 + static_cast<std::int64_t>(r.below(1'000'000));
+            return 250'000'000'000;
+        },
+        3);
+}
+
+TYPED_TEST(EventQueue, PopsInKeyOrderWhenManyEventsShareOneTime) {
+    // Thousands of events at one instant, then events just after it: a bucket that cannot
+    // be split by time, and early events that would shift much of a sorted array.
+    TypeParam q;
+    std::multiset<Event> reference;
+    Rng rng(4);
+    std::uint64_t payload = 0;
+    for (std::uint64_t i = 0; i < 5'000; ++i) {
+        const Event e = make_event(1'000, static_cast<EntityId>(rng.below(5'000)), i, payload++);
+        q.push(e);
+        reference.insert(e);
+    }
+    for (int round = 0; round < 2'000; ++round) {
+        const Event expected = *reference.begin();
+        reference.erase(reference.begin());
+        ASSERT_EQ(q.pop().payload, expected.payload) << "round " << round;
+        const Event e =
+            make_event(1'000 + static_cast<std::int64_t>(rng.below(3)),
+                       static_cast<EntityId>(rng.below(5'000)), 10'000 + payload, payload);
+        ++payload;
+        q.push(e);
+        reference.insert(e);
+    }
+    for (const Event& expected : reference) {
+        ASSERT_EQ(q.pop().payload, expected.payload);
+    }
+    EXPECT_TRUE(q.empty());
+}
+
+TYPED_TEST(EventQueue, PopsInKeyOrderUnderARandomBulkLoadBelowTheFirstEvent) {
+    // A model's set-up: the first event is late, then thousands come in random order, all
+    // earlier. A ladder puts them below its only bucket, where a sorted array would have
+    // to shift many records for each; they must still come out in order.
+    TypeParam q;
+    std::multiset<Event> reference;
+    Rng rng(5);
+    const Event first = make_event(1'000'000'000, 0, 0, 0);
+    q.push(first);
+    reference.insert(first);
+    for (std::uint64_t i = 1; i < 20'000; ++i) {
+        const auto when = static_cast<std::int64_t>(rng.below(100'000'000));
+        const Event e = make_event(when, static_cast<EntityId>(rng.below(100)), i, i);
+        q.push(e);
+        reference.insert(e);
+        if (i % 7 == 0) {
+            ASSERT_EQ(q.pop().payload, reference.begin()->payload) << "at push " << i;
+            reference.erase(reference.begin());
+        }
+    }
+    for (const Event& expected : reference) {
+        ASSERT_EQ(q.pop().payload, expected.payload);
+    }
+    EXPECT_TRUE(q.empty());
+}
+
+TEST(QueueKind, NamesRoundTrip) {
+    for (QueueKind k : {QueueKind::Heap, QueueKind::CompactHeap, QueueKind::Ladder}) {
+        EXPECT_EQ(parse_queue_kind(queue_kind_name(k)), k);
+    }
+    EXPECT_FALSE(parse_queue_kind("calendar").has_value());
 }
 
 }  // namespace

@@ -9,9 +9,11 @@
 #include <cstdint>
 #include <memory>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "sim/core/check.hpp"
+#include "sim/core/rng.hpp"
 
 namespace sim {
 namespace {
@@ -366,6 +368,65 @@ TEST(Scheduler, FingerprintOfAnIdleModelDependsOnTheEntityCount) {
     two.add(b);
     two.add(c);
     EXPECT_NE(one.fingerprint(), two.fingerprint());
+}
+
+}  // namespace
+}  // namespace sim
+
+namespace sim {
+namespace {
+
+/// Entities that send to random peers after random delays (many ties at equal times) and
+/// restart a timeout on each event, so that most timers are cancelled while queued.
+class Chatter : public Entity {
+public:
+    Chatter(EntityId id, EntityId count)
+        : Entity(id), count_(count), rng_(7, id, StreamTag::Traffic) {}
+    void on_event(const Event& ev) override {
+        fingerprint(ev.payload);
+        if (ev.kind == 2) return;  // a timeout that was not cancelled
+        cancel_timer(timeout_);
+        timeout_ = start_timer(nanoseconds(static_cast<std::int64_t>(rng_.below(400))), 2);
+        const auto dst = static_cast<EntityId>(rng_.below(count_));
+        send(dst, nanoseconds(static_cast<std::int64_t>(rng_.below(100))), 1, ev.payload + 1);
+    }
+
+private:
+    EntityId count_;
+    Rng rng_;
+    TimerHandle timeout_;
+};
+
+/// Every executed event (time, target, kind, payload) folded into one hash, and the count.
+std::pair<std::uint64_t, std::uint64_t> chatter_run(QueueKind queue) {
+    constexpr EntityId kCount = 200;
+    Scheduler s(queue);
+    EXPECT_EQ(s.queue_kind(), queue);
+    std::vector<std::unique_ptr<Chatter>> entities;
+    for (EntityId id = 0; id < kCount; ++id) {
+        entities.push_back(std::make_unique<Chatter>(id, kCount));
+        s.add(*entities.back());
+    }
+    for (EntityId id = 0; id < kCount; ++id) {
+        s.schedule(Event{.when = at(id % 7), .seq = 0, .src = id, .dst = id, .kind = 1});
+    }
+    std::uint64_t trace = 0;
+    s.set_event_hook(
+        [](void* ctx, const Event& e) {
+            auto& h = *static_cast<std::uint64_t*>(ctx);
+            h = mix64(h ^ static_cast<std::uint64_t>(e.when.time_since_epoch().count()) ^
+                      (std::uint64_t{e.dst} << 32) ^ (std::uint64_t{e.kind} << 56) ^ e.payload);
+        },
+        &trace);
+    s.run(at(50'000));
+    return {mix64(trace ^ s.fingerprint()), s.events_executed()};
+}
+
+TEST(Scheduler, EveryQueueKindExecutesTheSameEventsInTheSameOrder) {
+    const auto heap = chatter_run(QueueKind::Heap);
+    EXPECT_GT(heap.second, 20'000u);
+    EXPECT_EQ(chatter_run(QueueKind::CompactHeap), heap);
+    EXPECT_EQ(chatter_run(QueueKind::Ladder), heap);
 }
 
 }  // namespace
