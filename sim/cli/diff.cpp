@@ -267,6 +267,9 @@ Action add_diff(CLI::App& app) {
     app.add_option("outdir_b", o->dir_b, "Second run directory")->required();
     app.add_flag("--json", o->json_output, "Print the comparison as JSON");
     app.add_option("--max", o->max_listed, "Differing summary values listed (default 20)");
+    app.footer(
+        "Exit codes: 0 identical (wall-clock fields aside), 3 the runs differ, 2 a file is "
+        "missing or malformed, 1 any other failure.");
     return [o] {
         try {
             return diff_command(*o);
