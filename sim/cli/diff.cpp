@@ -110,8 +110,10 @@ const char* presence_note(Presence p) {
 
 std::string t_seconds(const std::optional<std::int64_t>& t_ns) {
     if (!t_ns) return "?";
+    // Integer arithmetic: a double would round nanoseconds away after 104 days.
     char buf[48];
-    std::snprintf(buf, sizeof buf, "%.9f s", static_cast<double>(*t_ns) * 1e-9);
+    std::snprintf(buf, sizeof buf, "%lld.%09lld s", static_cast<long long>(*t_ns / 1'000'000'000),
+                  static_cast<long long>(*t_ns % 1'000'000'000));
     return buf;
 }
 
@@ -130,6 +132,8 @@ int diff_command(const DiffOptions& o) {
     const bool same_fingerprint = fa == fb && !fa.empty();
     report["fingerprint"] = {{"a", fa}, {"b", fb}, {"equal", same_fingerprint}};
     if (fa.empty() || fb.empty()) {
+        // One run without a fingerprint is a difference; neither is merely not comparable.
+        if (fa.empty() != fb.empty()) identical = false;
         line("fingerprint    not compared: " + std::string(fa.empty() ? "A" : "B") +
              "'s summary.json has none");
     } else if (same_fingerprint) {
