@@ -24,5 +24,6 @@ Action add_compare(CLI::App& app);
 Action add_sweep(CLI::App& app);
 Action add_plot(CLI::App& app);
 Action add_view(CLI::App& app);
+Action add_diff(CLI::App& app);
 
 }  // namespace sim::cli

@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
     Action plot = add_plot(*app.add_subcommand("plot", "Plot run directories (plots/plot_all.py)"));
     Action view = add_view(
         *app.add_subcommand("view", "Serve the trace viewer for a run directory on localhost"));
+    Action diff = add_diff(*app.add_subcommand(
+        "diff", "Compare two run directories; name the first message or event that differs"));
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -43,6 +45,7 @@ int main(int argc, char** argv) {
             if (sub->get_name() == "sweep") return sweep();
             if (sub->get_name() == "plot") return plot();
             if (sub->get_name() == "view") return view();
+            if (sub->get_name() == "diff") return diff();
         }
         return kExitBadInput;
     } catch (const sim::scenario::ScenarioError& e) {

@@ -24,6 +24,13 @@ Stages& Stages::operator+=(const Stages& o) {
     return *this;
 }
 
+void finish_delivery(Delivery& d, std::uint32_t message, Time now) {
+    MSGSIM_CHECK(!d.done, "message " + std::to_string(message) + " delivered twice to device " +
+                              std::to_string(d.device));
+    d.done = true;
+    d.done_at = now;
+}
+
 Delivery& Journal::delivery(std::uint32_t message, NodeIndex device) {
     for (Delivery& d : messages_[message].deliveries) {
         if (d.device == device) return d;

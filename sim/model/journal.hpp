@@ -92,6 +92,11 @@ struct Delivery {
     Time stored_since{};                ///< while stored
 };
 
+/// Ends a (message, device) journey (displayed and notified) at `now`. A device hands each
+/// message to its user once: ending it twice means a message, or a packet of it, reached the
+/// application twice, and is an invariant violation (exit 1).
+void finish_delivery(Delivery& d, std::uint32_t message, Time now);
+
 struct MessageRecord {
     MessageKind kind = MessageKind::User;
     std::uint32_t receipt_for = UINT32_MAX;  ///< receipts: the message they acknowledge

@@ -311,8 +311,7 @@ void Phone::on_message(std::uint32_t pid) {
 }
 
 void Phone::finish_journey(std::uint32_t message, Delivery& d) {
-    d.done = true;
-    d.done_at = now();
+    finish_delivery(d, message, now());
     const MessageRecord& m = world_.journal[message];
     d.latency = now() - m.sent_at;
     MSGSIM_CHECK(m.uplink.total() + d.stages.total() == d.latency,

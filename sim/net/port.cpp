@@ -39,6 +39,7 @@ Port::Admit Port::offer(std::uint32_t packet, std::uint32_t bytes, Time now) {
     }
     queue_.push_back(q);
     queued_bytes_ += bytes;
+    check_queue_occupancy(spec_->queue, queued_bytes_, queue_.size());
     stats_.max_queue_bytes = std::max(stats_.max_queue_bytes, queued_bytes_);
     return Admit::Queued;
 }
@@ -110,7 +111,8 @@ Port::Finished Port::finish(Time now) {
     if (!queue_.empty()) {
         Queued next = queue_.front();
         queue_.pop_front();
-        queued_bytes_ -= next.bytes;
+        queued_bytes_ = bytes_after_dequeue(queued_bytes_, next.bytes);
+        check_queue_occupancy(spec_->queue, queued_bytes_, queue_.size());
         f.next = start(next, now);
     }
     return f;

@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
+#include "sim/core/check.hpp"
 #include "sim/core/ring.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/core/time.hpp"
@@ -43,6 +45,26 @@ struct PortStats {
         return *this;
     }
 };
+
+/// Queue occupancy invariant, checked after every change (MSGSIM_CHECK: exit 1 naming it):
+/// a queue never holds more than its capacity in its own unit (bytes or packets), and its
+/// byte count is never "negative" (an unsigned count that wrapped shows up as more bytes than
+/// the capacity, or as bytes in an empty queue). Two compares on the hot path.
+inline void check_queue_occupancy(const QueueSpec& spec, std::uint64_t bytes, std::size_t packets) {
+    const std::uint64_t held = spec.unit == QueueSpec::Unit::Packets ? packets : bytes;
+    MSGSIM_CHECK(held <= spec.capacity && (packets > 0 || bytes == 0),
+                 "link queue occupancy out of range: " + std::to_string(packets) + " packets, " +
+                     std::to_string(bytes) + " bytes, capacity " + std::to_string(spec.capacity) +
+                     (spec.unit == QueueSpec::Unit::Packets ? " packets" : " bytes"));
+}
+
+/// The byte count of a queue after `bytes` leave it; never below zero.
+inline std::uint64_t bytes_after_dequeue(std::uint64_t queued, std::uint32_t bytes) {
+    MSGSIM_CHECK(bytes <= queued,
+                 "link queue byte count would go negative: " + std::to_string(queued) +
+                     " bytes queued, " + std::to_string(bytes) + " leaving");
+    return queued - bytes;
+}
 
 class Port {
 public:

@@ -429,5 +429,17 @@ TEST(Scheduler, EveryQueueKindExecutesTheSameEventsInTheSameOrder) {
     EXPECT_EQ(chatter_run(QueueKind::Ladder), heap);
 }
 
+// The kernel never lets an event into the past: once time has advanced to 100 ns, an event
+// injected for 99 ns is an invariant violation, while one at the current time is accepted.
+TEST(Scheduler, InjectingAnEventInThePastThrowsInvariantError) {
+    Model m(2);
+    m.schedule(100, 0, 1, 1);
+    m.scheduler.run(kTimeMax);
+    ASSERT_EQ(m.scheduler.now(), at(100));
+    EXPECT_THROW(m.schedule(99, 0, 1, 2), InvariantError);
+    EXPECT_NO_THROW(m.schedule(100, 0, 1, 3));
+    EXPECT_EQ(m.scheduler.pending(), 1u);
+}
+
 }  // namespace
 }  // namespace sim

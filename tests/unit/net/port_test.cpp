@@ -140,3 +140,38 @@ TEST(Port, RedIsOffByDefault) {
         EXPECT_NE(p.offer(i, 100, t0), Port::Admit::DroppedEarly);
     EXPECT_EQ(p.offer(200, 100, t0), Port::Admit::DroppedFull);
 }
+
+// The occupancy invariant checked after every enqueue and dequeue: within capacity in the
+// queue's own unit, and never a byte count that went below zero.
+TEST(Port, QueueOccupancyCheckFiresOverCapacityOrBelowZero) {
+    const QueueSpec bytes{QueueSpec::Unit::Bytes, 250};
+    const QueueSpec packets{QueueSpec::Unit::Packets, 2};
+    EXPECT_NO_THROW(check_queue_occupancy(bytes, 250, 3));
+    EXPECT_NO_THROW(check_queue_occupancy(packets, 10'000, 2));
+    EXPECT_NO_THROW(check_queue_occupancy(bytes, 0, 0));
+    EXPECT_THROW(check_queue_occupancy(bytes, 251, 3), InvariantError);
+    EXPECT_THROW(check_queue_occupancy(packets, 300, 3), InvariantError);
+    // A byte count that wrapped below zero: more than any capacity, or bytes in an empty queue.
+    EXPECT_THROW(check_queue_occupancy(bytes, UINT64_MAX - 99, 1), InvariantError);
+    EXPECT_THROW(check_queue_occupancy(packets, UINT64_MAX - 99, 0), InvariantError);
+    EXPECT_EQ(bytes_after_dequeue(300, 100), 200u);
+    EXPECT_EQ(bytes_after_dequeue(100, 100), 0u);
+    EXPECT_THROW(bytes_after_dequeue(99, 100), InvariantError);
+}
+
+// A zero-capacity queue (parse_queue accepts "0pkt" and "0B"): the idle transmitter takes a
+// packet, but nothing waits behind it.
+TEST(Port, ZeroCapacityQueueTransmitsWhenIdleAndDropsWhenBusy) {
+    for (const QueueSpec q :
+         {QueueSpec{QueueSpec::Unit::Packets, 0}, QueueSpec{QueueSpec::Unit::Bytes, 0}}) {
+        const LinkSpec spec = link(1'000'000, q);
+        Port p(spec, 1, Rng(1));
+        EXPECT_EQ(p.offer(1, 100, t0), Port::Admit::StartNow);
+        EXPECT_EQ(p.offer(2, 100, t0), Port::Admit::DroppedFull);
+        EXPECT_EQ(p.queued_packets(), 0u);
+        const auto f = p.finish(t0 + std::chrono::microseconds(800));
+        EXPECT_FALSE(f.next.has_value());
+        EXPECT_EQ(p.offer(3, 100, t0 + std::chrono::microseconds(800)), Port::Admit::StartNow);
+        EXPECT_EQ(p.stats().drops_queue_full, 1u);
+    }
+}

@@ -255,5 +255,20 @@ TEST(ParseRandomDuration, PointsAtTheFaultyField) {
     EXPECT_EQ(where_of([] { parse_random_duration(json::array()); }), "");
 }
 
+// A zero-capacity link queue is accepted, in either unit and as a bare number: it is a
+// bufferless link (the packet being transmitted is not in the queue; one that arrives while
+// the transmitter is busy is dropped), the M/M/1/1 loss system.
+TEST(ParseQueue, ZeroCapacityMeansNoWaitingRoomInEitherUnit) {
+    net::QueueSpec q = parse_queue("0pkt");
+    EXPECT_EQ(q.unit, net::QueueSpec::Unit::Packets);
+    EXPECT_EQ(q.capacity, 0u);
+    q = parse_queue("0B");
+    EXPECT_EQ(q.unit, net::QueueSpec::Unit::Bytes);
+    EXPECT_EQ(q.capacity, 0u);
+    EXPECT_EQ(parse_queue("0KiB").capacity, 0u);
+    EXPECT_EQ(parse_queue(json(0)).capacity, 0u);
+    EXPECT_THROW(parse_queue("-0.5pkt"), UnitError);
+}
+
 }  // namespace
 }  // namespace sim::scenario
