@@ -382,6 +382,10 @@ void Server::deliver(std::uint32_t message, NodeIndex device) {
 
 void Server::store(std::uint32_t message, NodeIndex device) {
     Delivery& d = world_.journal.delivery(message, device);
+    // Nothing to keep when the device already has the message (its acknowledgement was
+    // lost, then it went offline before the resend) or when it is stored already: either
+    // would count a message as both delivered (or stored once) and held in storage.
+    if (d.received || d.stored) return;
     if (stored_count_ >= spec_.storage_capacity) {
         // Storage full: the new message is refused and counted as expired, never lost
         // silently (the documented policy; eviction policies may come later).
