@@ -38,7 +38,7 @@ std::int64_t Node::port_to(NodeIndex neighbour) const {
 void Node::on_event(const Event& e) {
     switch (e.kind) {
         case ev::PacketArrive:
-            on_arrive(static_cast<std::uint32_t>(e.payload));
+            on_arrive(static_cast<std::uint32_t>(e.payload), e.slot);
             return;
         case ev::TxDone:
             on_tx_done(e);
@@ -115,16 +115,22 @@ std::uint64_t flow_of(const Packet& p) {
 void Node::transmit(std::uint32_t pid) {
     const Packet& p = world_.packets[pid];
     NodeIndex hop = net::kNoNode;
+    std::int64_t port = -1;
     if (world_.is_phone(id())) {
-        hop = ports_.empty() ? net::kNoNode : ports_.front().peer();
+        port = ports_.empty() ? -1 : 0;  // a phone's one link
     } else if (world_.is_phone(p.dst)) {
-        // Phones are leaves: route to their access router, then take the last hop.
+        // Phones are leaves: route to their access router, then take the last hop (whose
+        // port is known, not searched among a router's many phones).
         const NodeIndex router = world_.access_router[p.dst];
-        hop = router == id() ? p.dst : world_.routing().next_hop(id(), router, flow_of(p));
+        if (router == id()) {
+            port = world_.router_port[p.dst];
+        } else {
+            hop = world_.routing().next_hop(id(), router, flow_of(p));
+        }
     } else {
         hop = world_.routing().next_hop(id(), p.dst, flow_of(p));
     }
-    const std::int64_t port = hop == net::kNoNode ? -1 : port_to(hop);
+    if (hop != net::kNoNode) port = port_to(hop);
     if (port < 0) {
         ++world_.counters.drops_no_route;
         discard(pid, PacketObserver::What::DroppedLinkDown);
@@ -173,7 +179,7 @@ void Node::on_tx_done(const Event& e) {
     if (done.delivered) {
         if (world_.observer)
             world_.observer->on_packet(t, PacketObserver::What::Sent, id(), port.peer(), p);
-        send(port.peer(), port.latency(), ev::PacketArrive, done.packet.packet);
+        send(port.peer(), port.latency(), ev::PacketArrive, done.packet.packet, port.reverse());
     } else {
         ++world_.counters.drops_loss;
         discard(done.packet.packet, PacketObserver::What::Lost);
@@ -183,13 +189,13 @@ void Node::on_tx_done(const Event& e) {
     }
 }
 
-void Node::on_arrive(std::uint32_t pid) {
+void Node::on_arrive(std::uint32_t pid, std::uint32_t back) {
     Packet& p = world_.packets[pid];
     (p.hop_is_access ? p.access : p.network) += now() - p.hop_mark;
-    // A packet still propagating when its link went down is lost with the link.
-    const std::int64_t back = p.path.empty() ? -1 : port_to(p.path.back());
     p.path.push_back(id());
-    if (down_ || (back >= 0 && !ports_[static_cast<std::size_t>(back)].up())) {
+    // A packet still propagating when its link went down is lost with the link: `back` is
+    // this node's port on the link it came over (the sending port's reverse).
+    if (down_ || !ports_[back].up()) {
         ++world_.counters.drops_link_down;
         discard(pid, PacketObserver::What::DroppedLinkDown);
         return;

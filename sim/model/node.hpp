@@ -65,6 +65,11 @@ public:
     /// Sends periodic reports of the ports' queueing delays (toward routers and servers) to
     /// the routing controller; `directions[p]` is port p's link direction index.
     void enable_reports(EntityId controller, std::vector<std::uint32_t> directions);
+    /// Tells port `port` the index of its reverse direction at the peer, so that an arriving
+    /// packet names the port it came over without a search.
+    void set_port_reverse(std::uint32_t port, std::uint32_t reverse) {
+        ports_[port].set_reverse(reverse);
+    }
     /// Port index toward a neighbour, or -1.
     std::int64_t port_to(NodeIndex neighbour) const;
 
@@ -104,7 +109,7 @@ protected:
 private:
     void start_hop(std::uint32_t port, std::uint32_t pid);
     void on_tx_done(const Event& e);
-    void on_arrive(std::uint32_t pid);
+    void on_arrive(std::uint32_t pid, std::uint32_t back);
     void take_port_down(std::uint32_t port);
 
     std::vector<net::Port> ports_;

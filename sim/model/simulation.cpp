@@ -145,6 +145,8 @@ public:
                 l, l.b, Rng(spec_.seed, (std::uint64_t{l.a} << 32) | l.b, StreamTag::Loss)));
             const std::uint32_t at_b = nodes[l.b]->add_port(net::Port(
                 l, l.a, Rng(spec_.seed, (std::uint64_t{l.b} << 32) | l.a, StreamTag::Loss)));
+            nodes[l.a]->set_port_reverse(at_a, at_b);
+            nodes[l.b]->set_port_reverse(at_b, at_a);
             if (w.is_phone(l.a)) w.router_port[l.a] = at_b;
             if (w.is_phone(l.b)) w.router_port[l.b] = at_a;
         }

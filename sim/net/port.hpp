@@ -81,6 +81,9 @@ public:
     Port(LinkSpec&&, NodeIndex, Rng) = delete;
 
     NodeIndex peer() const { return peer_; }
+    /// The index of the reverse direction's port at the peer (set by the model's builder).
+    std::uint32_t reverse() const { return reverse_; }
+    void set_reverse(std::uint32_t r) { reverse_ = r; }
     Duration latency() const { return latency_; }
     std::uint64_t bandwidth_bps() const { return bandwidth_bps_; }
     bool up() const { return up_; }
@@ -126,6 +129,7 @@ private:
     Queued start(Queued q, Time now);
 
     NodeIndex peer_;
+    std::uint32_t reverse_ = 0;
     Duration latency_;
     std::uint64_t bandwidth_bps_;
     const LinkSpec* spec_;
