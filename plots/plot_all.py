@@ -380,12 +380,31 @@ def plot_server_timeseries(run, plotdir, name, written, max_servers=6):
 def _layout(run):
     """node id -> (x, y) and whether it is geographic (x = lon, y = lat)."""
     nodes = run.nodes
-    if run.has_locations():
-        pos = {n["id"]: (float(n["lon"]), float(n["lat"])) for n in nodes}
+    located = {n["id"]: (float(n["lon"]), float(n["lat"])) for n in nodes
+               if isinstance(n.get("lat"), (int, float)) and isinstance(n.get("lon"), (int, float))}
+    if nodes and len(located) >= 0.8 * len(nodes):
+        # A few nodes without a location (Topology Zoo stubs) sit at the mean position of
+        # their located neighbours, so the map stays geographic.
+        pos = dict(located)
+        neighbours = collections.defaultdict(list)
+        for lk in run.links:
+            neighbours[lk["from"]].append(lk["to"])
+            neighbours[lk["to"]].append(lk["from"])
+        missing = [n["id"] for n in nodes if n["id"] not in pos]
+        for _ in range(len(missing) + 1):
+            for nid in [m for m in missing if m not in pos]:
+                near = [pos[o] for o in neighbours[nid] if o in pos]
+                if near:
+                    pos[nid] = (sum(p[0] for p in near) / len(near),
+                                sum(p[1] for p in near) / len(near))
+        for nid in missing:
+            pos.setdefault(nid, (sum(p[0] for p in located.values()) / len(located),
+                                 sum(p[1] for p in located.values()) / len(located)))
         # spread co-located nodes (a phone and its router share a city) on a small circle
         groups = collections.defaultdict(list)
         for n in nodes:
-            groups[(round(n["lon"], 3), round(n["lat"], 3))].append(n["id"])
+            x, y = pos[n["id"]]
+            groups[(round(x, 3), round(y, 3))].append(n["id"])
         xs = [p[0] for p in pos.values()]
         ys = [p[1] for p in pos.values()]
         r = max(0.05, 0.02 * max(max(xs) - min(xs), max(ys) - min(ys)))
@@ -512,8 +531,8 @@ def plot_map(run, plotdir, name, written):
     _place_labels(fig, ax, pos, label_ids, fontsize=8 if len(label_ids) < 25 else 7)
     ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.1 if geo else -0.02), ncol=4, fontsize=8)
     if spread:
-        fig.text(0.01, 0.01, "Nodes at the same place are drawn slightly apart.", fontsize=7,
-                 color="#666666")
+        fig.text(0.99, 0.01, "Nodes at the same place are drawn slightly apart.", fontsize=7,
+                 color="#666666", ha="right")
     save(fig, plotdir, name, written)
 
 
