@@ -73,7 +73,6 @@ World::World(const ModelSpec& s, std::shared_ptr<net::Routing> r)
     }
 }
 
-
 const std::vector<std::pair<Time, Time>>& World::offline(NodeIndex device) const {
     static const std::vector<std::pair<Time, Time>> kNone;
     const std::uint32_t i = presence_of_[device];
@@ -122,7 +121,6 @@ UserIndex World::pick_recipient(std::uint32_t stream, UserIndex from, Rng& rng) 
     MSGSIM_CHECK(false, "unknown recipient choice");
     return kNoUser;
 }
-
 
 NodeIndex World::balance(NodeIndex server, UserIndex recipient,
                          const std::function<bool(NodeIndex)>& usable) {
