@@ -27,20 +27,6 @@ std::uint32_t pid(net::NodeIndex node) {
     return node + 1;
 }
 
-const char* kind_name(model::Packet::Kind k) {
-    switch (k) {
-        case model::Packet::Kind::Data:
-            return "data";
-        case model::Packet::Kind::Ack:
-            return "ack";
-        case model::Packet::Kind::Busy:
-            return "busy";
-        case model::Packet::Kind::Datagram:
-            return "datagram";
-    }
-    return "?";
-}
-
 /// Identifies one copy of one packet across its hops (a flow of arrows).
 std::uint64_t copy_key(const model::Packet& p) {
     std::uint64_t h =
@@ -51,15 +37,15 @@ std::uint64_t copy_key(const model::Packet& p) {
 }
 
 std::string packet_name(const model::Packet& p) {
-    std::string s = std::string(kind_name(p.kind)) + " m" + std::to_string(p.message) + " #" +
-                    std::to_string(p.seq);
+    std::string s = std::string(model::packet_kind_name(p.kind)) + " m" +
+                    std::to_string(p.message) + " #" + std::to_string(p.seq);
     if (p.copy > 0) s += " resend " + std::to_string(p.copy);
     return s;
 }
 
 std::string packet_args(const model::ModelSpec& spec, const model::Packet& p) {
     return json{{"message", p.message},
-                {"kind", kind_name(p.kind)},
+                {"kind", model::packet_kind_name(p.kind)},
                 {"seq", p.seq},
                 {"count", p.count},
                 {"copy", p.copy},

@@ -53,19 +53,6 @@ const char* what_name(model::PacketObserver::What w) {
     }
     return "?";
 }
-const char* kind_name(model::Packet::Kind k) {
-    switch (k) {
-        case model::Packet::Kind::Data:
-            return "data";
-        case model::Packet::Kind::Ack:
-            return "ack";
-        case model::Packet::Kind::Datagram:
-            return "datagram";
-        case model::Packet::Kind::Busy:
-            return "busy";
-    }
-    return "?";
-}
 }  // namespace
 
 PacketTrace::PacketTrace(const model::ModelSpec& spec, std::filesystem::path path)
@@ -76,7 +63,7 @@ void PacketTrace::on_packet(Time t, What what, net::NodeIndex at, net::NodeIndex
     nlohmann::ordered_json j = {{"t_ns", t.time_since_epoch().count()},
                                 {"what", what_name(what)},
                                 {"at", spec_.nodes[at].id},
-                                {"kind", kind_name(p.kind)},
+                                {"kind", model::packet_kind_name(p.kind)},
                                 {"message", p.message},
                                 {"seq", p.seq},
                                 {"count", p.count},

@@ -34,6 +34,21 @@ struct Packet {
     std::vector<NodeIndex> path;                  ///< nodes visited, source first
 };
 
+/// The name of a packet kind in traces and exports: "data", "ack", "busy", "datagram".
+inline const char* packet_kind_name(Packet::Kind k) {
+    switch (k) {
+        case Packet::Kind::Data:
+            return "data";
+        case Packet::Kind::Ack:
+            return "ack";
+        case Packet::Kind::Busy:
+            return "busy";
+        case Packet::Kind::Datagram:
+            return "datagram";
+    }
+    return "?";
+}
+
 /// Packets live here and travel as 32-bit indices. Released slots are reused with their
 /// path capacity, so a run in steady state allocates nothing per packet.
 class PacketPool {
