@@ -1,6 +1,7 @@
 #include "sim/core/event_queue.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 
 #include "sim/core/check.hpp"
@@ -30,27 +31,33 @@ std::string_view queue_kind_names() {
     return "heap|compact-heap|ladder";
 }
 
-// --- HeapQueue ---------------------------------------------------------------------------
+// --- 4-ary heaps ----------------------------------------------------------------------------
 
-void HeapQueue::push(const Event& e) {
-    // Sift up with a hole: move parents down, write `e` once at its final place.
-    std::size_t i = heap_.size();
-    heap_.emplace_back();
+namespace {
+
+/// Appends `item` to a d-ary min-heap: sift up with a hole (parents move down, `item` is
+/// written once at its final place).
+template <std::size_t kArity, class T, class Less>
+void heap_push(std::vector<T>& heap, const T& item, Less less) {
+    std::size_t i = heap.size();
+    heap.emplace_back();
     while (i > 0) {
         const std::size_t parent = (i - 1) / kArity;
-        if (!(e < heap_[parent])) break;
-        heap_[i] = heap_[parent];
+        if (!less(item, heap[parent])) break;
+        heap[i] = heap[parent];
         i = parent;
     }
-    heap_[i] = e;
+    heap[i] = item;
 }
 
-Event HeapQueue::pop() {
-    Event result = heap_.front();
-    const Event last = heap_.back();
-    heap_.pop_back();
-    const std::size_t n = heap_.size();
-    if (n == 0) return result;
+/// Removes the front of a non-empty d-ary min-heap: the last element sifts down from the
+/// root through a hole.
+template <std::size_t kArity, class T, class Less>
+void heap_pop(std::vector<T>& heap, Less less) {
+    const T last = heap.back();
+    heap.pop_back();
+    const std::size_t n = heap.size();
+    if (n == 0) return;
     std::size_t i = 0;
     for (;;) {
         const std::size_t first = i * kArity + 1;
@@ -58,13 +65,26 @@ Event HeapQueue::pop() {
         std::size_t best = first;
         const std::size_t end = first + kArity < n ? first + kArity : n;
         for (std::size_t c = first + 1; c < end; ++c) {
-            if (heap_[c] < heap_[best]) best = c;
+            if (less(heap[c], heap[best])) best = c;
         }
-        if (!(heap_[best] < last)) break;
-        heap_[i] = heap_[best];
+        if (!less(heap[best], last)) break;
+        heap[i] = heap[best];
         i = best;
     }
-    heap_[i] = last;
+    heap[i] = last;
+}
+
+}  // namespace
+
+// --- HeapQueue ---------------------------------------------------------------------------
+
+void HeapQueue::push(const Event& e) {
+    heap_push<kArity>(heap_, e, std::less<Event>{});
+}
+
+Event HeapQueue::pop() {
+    const Event result = heap_.front();
+    heap_pop<kArity>(heap_, std::less<Event>{});
     return result;
 }
 
@@ -87,39 +107,14 @@ void CompactHeapQueue::push(const Event& e) {
         pool_.push_back(e);
     }
     const Key key{e.when.time_since_epoch().count(), e.src, index};
-    std::size_t i = keys_.size();
-    keys_.emplace_back();
-    while (i > 0) {
-        const std::size_t parent = (i - 1) / kArity;
-        if (!less(key, keys_[parent])) break;
-        keys_[i] = keys_[parent];
-        i = parent;
-    }
-    keys_[i] = key;
+    heap_push<kArity>(keys_, key, [this](const Key& x, const Key& y) { return less(x, y); });
 }
 
 Event CompactHeapQueue::pop() {
     const std::uint32_t top = keys_.front().index;
     const Event result = pool_[top];
     free_.push_back(top);
-    const Key last = keys_.back();
-    keys_.pop_back();
-    const std::size_t n = keys_.size();
-    if (n == 0) return result;
-    std::size_t i = 0;
-    for (;;) {
-        const std::size_t first = i * kArity + 1;
-        if (first >= n) break;
-        std::size_t best = first;
-        const std::size_t end = first + kArity < n ? first + kArity : n;
-        for (std::size_t c = first + 1; c < end; ++c) {
-            if (less(keys_[c], keys_[best])) best = c;
-        }
-        if (!less(keys_[best], last)) break;
-        keys_[i] = keys_[best];
-        i = best;
-    }
-    keys_[i] = last;
+    heap_pop<kArity>(keys_, [this](const Key& x, const Key& y) { return less(x, y); });
     return result;
 }
 
