@@ -1,5 +1,6 @@
 #include "sim/core/scheduler.hpp"
 
+#include <cstring>
 #include <string>
 
 #include "sim/core/check.hpp"
@@ -65,9 +66,28 @@ Scheduler::Scheduler(QueueKind queue) {
 }
 
 void Scheduler::add(Entity& e) {
-    MSGSIM_CHECK(e.id() == entities_.size(), "entity ids must be dense and added in id order");
     e.scheduler_ = this;
+    if (partitioned()) {
+        MSGSIM_CHECK(e.id() < part_of_.size() && part_of_[e.id()] == part_,
+                     "entity " + std::to_string(e.id()) + " added to the wrong part");
+        entities_[e.id()] = &e;
+        return;
+    }
+    MSGSIM_CHECK(e.id() == entities_.size(), "entity ids must be dense and added in id order");
     entities_.push_back(&e);
+}
+
+void Scheduler::partition(std::vector<std::uint32_t> part_of, std::uint32_t mine,
+                          PayloadCodec* codec) {
+    MSGSIM_CHECK(entities_.empty(), "partition() must come before add()");
+    std::uint32_t parts = mine + 1;
+    for (const std::uint32_t p : part_of)
+        parts = std::max(parts, p + 1);
+    entities_.assign(part_of.size(), nullptr);
+    part_of_ = std::move(part_of);
+    part_ = mine;
+    codec_ = codec;
+    outbox_.assign(parts, {});
 }
 
 void Scheduler::push(Entity& src, EntityId dst, Time when, EventKind kind, std::uint64_t payload,
@@ -82,6 +102,73 @@ void Scheduler::push(Entity& src, EntityId dst, Time when, EventKind kind, std::
                   .gen = gen,
                   .kind = kind,
                   .payload = payload};
+    if (!part_of_.empty() && part_of_[dst] != part_) {
+        push_remote(e);
+        return;
+    }
+    push_event(e);
+}
+
+void Scheduler::push_remote(const Event& e) {
+    MSGSIM_CHECK(e.timer == 0, "a timer must stay with its entity");
+    MSGSIM_CHECK(e.when >= window_end_,
+                 "entity " + std::to_string(e.src) + " scheduled an event for entity " +
+                     std::to_string(e.dst) + " of another part inside the lookahead window");
+    // Batch format, per event: the Event record, then the codec's bytes with their length.
+    std::vector<std::byte>& out = outbox_[part_of_[e.dst]];
+    const std::size_t at = out.size();
+    out.resize(at + sizeof(Event) + sizeof(std::uint32_t));
+    std::memcpy(out.data() + at, &e, sizeof(Event));
+    const std::size_t body = out.size();
+    if (codec_ != nullptr) codec_->encode(e, out);
+    const auto n = static_cast<std::uint32_t>(out.size() - body);
+    std::memcpy(out.data() + at + sizeof(Event), &n, sizeof n);
+}
+
+std::uint64_t Scheduler::deliver(std::span<const std::byte> batch) {
+    std::uint64_t count = 0;
+    while (!batch.empty()) {
+        MSGSIM_CHECK(batch.size() >= sizeof(Event) + sizeof(std::uint32_t), "truncated batch");
+        Event e;
+        std::uint32_t n;
+        std::memcpy(&e, batch.data(), sizeof(Event));
+        std::memcpy(&n, batch.data() + sizeof(Event), sizeof n);
+        batch = batch.subspan(sizeof(Event) + sizeof n);
+        MSGSIM_CHECK(batch.size() >= n && local(e.dst), "malformed batch");
+        if (codec_ != nullptr) e.payload = codec_->decode(e, batch.first(n));
+        batch = batch.subspan(n);
+        MSGSIM_CHECK(e.when >= now_, "an event from another part arrived in the past");
+        push_event(e);
+        ++count;
+    }
+    return count;
+}
+
+std::vector<std::vector<std::byte>> Scheduler::take_outboxes() {
+    std::vector<std::vector<std::byte>> out(outbox_.size());
+    out.swap(outbox_);
+    return out;
+}
+
+Time Scheduler::next_time() const {
+    return std::visit([](const auto& q) { return q.empty() ? kTimeMax : q.top().when; }, queue_);
+}
+
+std::uint64_t Scheduler::run_window(Time end, Time until) {
+    window_end_ = end;
+    const std::uint64_t n = std::visit(
+        [&](auto& q) { return run_on(q, until, end, std::function<void(Time)>{}, UINT64_MAX); },
+        queue_);
+    window_end_ = kTimeMax;
+    return n;
+}
+
+void Scheduler::advance_to(Time t) {
+    MSGSIM_CHECK(t >= now_, "advance_to: time went backwards");
+    now_ = t;
+}
+
+void Scheduler::push_event(const Event& e) {
     switch (queue_.index()) {
         case 0:
             std::get<0>(queue_).push(e);
@@ -96,7 +183,7 @@ void Scheduler::push(Entity& src, EntityId dst, Time when, EventKind kind, std::
 }
 
 void Scheduler::schedule(const Event& e) {
-    MSGSIM_CHECK(e.src < entities_.size(), "event from unknown entity");
+    MSGSIM_CHECK(local(e.src), "event from an unknown entity (or one of another part)");
     MSGSIM_CHECK(e.when >= now_, "event injected in the past");
     Entity& src = *entities_[e.src];
     push(src, e.dst, e.when, e.kind, e.payload, e.slot, 0, 0);
@@ -104,16 +191,18 @@ void Scheduler::schedule(const Event& e) {
 
 std::uint64_t Scheduler::run(Time until, const std::function<void(Time)>& progress,
                              std::uint64_t progress_every) {
-    return std::visit([&](auto& q) { return run_on(q, until, progress, progress_every); }, queue_);
+    return std::visit([&](auto& q) { return run_on(q, until, kTimeMax, progress, progress_every); },
+                      queue_);
 }
 
 template <class Queue>
-std::uint64_t Scheduler::run_on(Queue& queue, Time until, const std::function<void(Time)>& progress,
+std::uint64_t Scheduler::run_on(Queue& queue, Time until, Time end,
+                                const std::function<void(Time)>& progress,
                                 std::uint64_t progress_every) {
     std::uint64_t count = 0;
     std::uint64_t next_report = progress_every;
     while (!queue.empty() && !stop_requested_) {
-        if (queue.top().when > until) break;
+        if (queue.top().when > until || queue.top().when >= end) break;
         const Event ev = queue.pop();
         // The next event's target is a cache miss in large models: start loading it now,
         // while this event runs.
@@ -138,12 +227,13 @@ std::uint64_t Scheduler::run_on(Queue& queue, Time until, const std::function<vo
             next_report += progress_every;
         }
     }
-    if (!stop_requested_ && now_ < until && until != kTimeMax) now_ = until;
+    if (end == kTimeMax && !stop_requested_ && now_ < until && until != kTimeMax) now_ = until;
     executed_ += count;
     return count;
 }
 
 std::uint64_t Scheduler::fingerprint() const {
+    MSGSIM_CHECK(!partitioned(), "a part has no whole fingerprint: combine entity_hash()");
     std::uint64_t h = 0;
     for (const Entity* e : entities_)
         h = mix64(h ^ e->hash_);

@@ -2,8 +2,10 @@
 // Entities act only by scheduling events; the scheduler delivers them in Event order.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <variant>
 #include <vector>
 
@@ -13,6 +15,19 @@
 namespace sim {
 
 class Scheduler;
+
+/// Turns an event's payload into bytes when the event leaves for another part, and back
+/// on arrival. The model's payloads are indices into pools that only exist in one process
+/// (packets); an event whose payload is a plain value needs no bytes.
+class PayloadCodec {
+public:
+    virtual ~PayloadCodec() = default;
+    /// Appends what `e.payload` refers to (nothing for a plain value) and releases the
+    /// local copy: the event now lives in the other part.
+    virtual void encode(const Event& e, std::vector<std::byte>& out) = 0;
+    /// Rebuilds the payload from `bytes` (as written by encode) and returns the new value.
+    virtual std::uint64_t decode(const Event& e, std::span<const std::byte> bytes) = 0;
+};
 
 /// A handle on a pending timer. Cancelling is O(1): the slot's generation is bumped and
 /// the stale event is skipped when it reaches the top of the queue (lazy deletion).
@@ -50,6 +65,19 @@ protected:
 
 private:
     friend class Scheduler;
+
+    /// Turns an event's payload into bytes when the event leaves for another part, and back
+    /// on arrival. The model's payloads are indices into pools that only exist in one process
+    /// (packets); an event whose payload is a plain value needs no bytes.
+    class PayloadCodec {
+    public:
+        virtual ~PayloadCodec() = default;
+        /// Appends what `e.payload` refers to (nothing for a plain value) and releases the
+        /// local copy: the event now lives in the other part.
+        virtual void encode(const Event& e, std::vector<std::byte>& out) = 0;
+        /// Rebuilds the payload from `bytes` (as written by encode) and returns the new value.
+        virtual std::uint64_t decode(const Event& e, std::span<const std::byte> bytes) = 0;
+    };
     EntityId id_;
     std::uint64_t next_seq_ = 0;
     std::uint64_t hash_ = 0x9e3779b97f4a7c15ULL;
@@ -92,14 +120,43 @@ public:
     /// Injects an event from outside any entity (set-up); src is the given entity.
     void schedule(const Event& e);
 
+    // --- Partitioned runs (sim/core/parallel.hpp drives them) ---
+    /// Makes this scheduler one part of a partitioned model: `part_of[id]` is the part of
+    /// every entity (registered here or not), `mine` this one's. Entities of other parts
+    /// are not added; events for them are serialized (with `codec`, may be null) into the
+    /// outbox of their part. Call before adding entities.
+    void partition(std::vector<std::uint32_t> part_of, std::uint32_t mine, PayloadCodec* codec);
+    bool partitioned() const { return !part_of_.empty(); }
+    std::uint32_t part() const { return part_; }
+    std::uint32_t part_of(EntityId id) const { return part_of_.empty() ? 0 : part_of_[id]; }
+    /// True when `id` is registered with this scheduler.
+    bool local(EntityId id) const { return id < entities_.size() && entities_[id] != nullptr; }
+    /// The time of the earliest pending event, kTimeMax when none.
+    Time next_time() const;
+    /// Runs the events with time < end and <= until (a window of a conservative run). An
+    /// event for another part must be due at or after `end`: the window's lookahead
+    /// guarantees it, and a violation stops the run (InvariantError).
+    std::uint64_t run_window(Time end, Time until);
+    /// The events for each part scheduled since the last call, serialized; cleared.
+    std::vector<std::vector<std::byte>> take_outboxes();
+    /// Schedules the events of a batch written by another part's take_outboxes().
+    /// Returns the number of events.
+    std::uint64_t deliver(std::span<const std::byte> batch);
+    /// Moves the clock to `t` (>= now) with nothing run: the end of a partitioned run.
+    void advance_to(Time t);
+    /// The running hash of a registered entity (fingerprint() combines these in id order).
+    std::uint64_t entity_hash(EntityId id) const { return entities_[id]->hash_; }
+
 private:
     friend class Entity;
     void push(Entity& src, EntityId dst, Time when, EventKind kind, std::uint64_t payload,
               std::uint32_t slot, std::uint32_t timer, std::uint32_t gen);
 
     template <class Queue>
-    std::uint64_t run_on(Queue& queue, Time until, const std::function<void(Time)>& progress,
-                         std::uint64_t progress_every);
+    std::uint64_t run_on(Queue& queue, Time until, Time end,
+                         const std::function<void(Time)>& progress, std::uint64_t progress_every);
+    void push_event(const Event& e);
+    void push_remote(const Event& e);
 
     // Alternatives in QueueKind order. Pushes dispatch on the index (a well-predicted
     // branch); run() dispatches once and loops on the concrete queue.
@@ -112,6 +169,12 @@ private:
     bool stop_requested_ = false;
     EventHook hook_ = nullptr;
     void* hook_context_ = nullptr;
+    // Partitioned runs only.
+    std::vector<std::uint32_t> part_of_;
+    std::uint32_t part_ = 0;
+    PayloadCodec* codec_ = nullptr;
+    std::vector<std::vector<std::byte>> outbox_;
+    Time window_end_ = kTimeMax;
 };
 
 /// SplitMix64 finaliser: a strong 64-bit mix, used for seeds and fingerprints.

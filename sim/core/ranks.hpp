@@ -1,0 +1,47 @@
+// The processes of one parallel run (MPI ranks) and the few collective operations the
+// engine needs. Without MPI, or when msgsim was not started by an MPI launcher, there is
+// one rank and every operation is the identity: the sequential program is the N = 1 case.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace sim::ranks {
+
+/// True when this binary was built with MPI (CMake found it and MSGSIM_MPI is on).
+bool built_with_mpi();
+
+/// Initialises MPI if (and only if) the process was started by an MPI launcher (mpirun,
+/// mpiexec, srun); finalises it on destruction. Create one, first thing in main().
+class Session {
+public:
+    Session(int& argc, char**& argv);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+};
+
+/// This process's rank and the number of ranks (0 and 1 outside an MPI launch).
+int rank();
+int size();
+inline bool parallel() {
+    return size() > 1;
+}
+
+/// Element-wise minimum over all ranks, in place.
+void allreduce_min(std::span<std::int64_t> values);
+/// Element-wise sum over all ranks, in place.
+void allreduce_sum(std::span<std::uint64_t> values);
+/// Every rank sends out[r] to rank r and returns what each rank sent it, by rank.
+std::vector<std::vector<std::byte>> alltoall(const std::vector<std::vector<std::byte>>& out);
+/// Root receives every rank's bytes, by rank (its own included); others get {}.
+std::vector<std::vector<std::byte>> gather(std::span<const std::byte> mine, int root = 0);
+/// Root's bytes, on every rank.
+std::vector<std::byte> broadcast(std::vector<std::byte> bytes, int root = 0);
+void barrier();
+/// Stops every rank (a rank that cannot go on must not leave the others waiting).
+[[noreturn]] void abort_all(int exit_code);
+
+}  // namespace sim::ranks
