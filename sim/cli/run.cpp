@@ -11,6 +11,7 @@
 #include "sim/cli/commands.hpp"
 #include "sim/cli/load.hpp"
 #include "sim/cli/progress.hpp"
+#include "sim/core/ranks.hpp"
 #include "sim/io/chrome_trace.hpp"
 #include "sim/io/csv.hpp"
 #include "sim/io/json_file.hpp"
@@ -44,7 +45,28 @@ struct RunOptions {
     bool chrome_trace = false;
     std::vector<std::string> pcap;
     std::string timeseries;
+    std::string partition;
+    bool stats = false;
 };
+
+/// How the run was split and how its windows went (run --stats), on stdout.
+void print_parallel_stats(const model::ParallelReport& p) {
+    std::printf(
+        "parallel   %u ranks, partition %s, %u cut links, lookahead %.3f ms, %llu windows\n",
+        p.ranks, net::partition_method_name(p.method), p.cut_links, to_ms(p.lookahead),
+        static_cast<unsigned long long>(p.windows));
+    std::printf("parallel   %llu events crossed between parts\n",
+                static_cast<unsigned long long>(p.remote_events));
+    for (std::size_t r = 0; r < p.busy_s.size(); ++r) {
+        const double total = p.busy_s[r] + p.wait_s[r];
+        std::printf(
+            "rank %-5zu nodes %llu, expected load %.0f, events %llu, running %.3f s, waiting "
+            "%.3f s (%.0f %%)\n",
+            r, static_cast<unsigned long long>(p.part_nodes[r]), p.part_weight[r],
+            static_cast<unsigned long long>(p.part_events[r]), p.busy_s[r], p.wait_s[r],
+            total > 0 ? 100.0 * p.wait_s[r] / total : 0.0);
+    }
+}
 
 int run_command(const RunOptions& o) {
     std::vector<std::string> overrides = o.sets;
@@ -55,6 +77,15 @@ int run_command(const RunOptions& o) {
     if (!o.timeseries.empty())
         overrides.push_back("output.timeseries={\"interval\":\"" + o.timeseries + "\"}");
     model::ModelSpec spec = load_checked(o.scenario, overrides);
+    // Under mpirun with several ranks the model is split, one part per rank; rank 0 merges
+    // and writes the outputs, which are those of a one-process run.
+    const bool root = ranks::rank() == 0;
+    std::optional<net::PartitionMethod> partition;
+    if (!o.partition.empty() || ranks::parallel()) {
+        net::PartitionMethod m = net::PartitionMethod::Region;
+        if (!o.partition.empty()) net::parse_partition_method(o.partition, m);
+        partition = m;
+    }
     if (!o.trace.empty()) {
         static const std::pair<const char*, model::TraceLevel> kLevels[] = {
             {"none", model::TraceLevel::None},
@@ -69,7 +100,7 @@ int run_command(const RunOptions& o) {
     const std::filesystem::path dir = o.out_dir.empty() ? std::filesystem::path("out") / spec.name
                                                         : std::filesystem::path(o.out_dir);
     std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
+    if (root) std::filesystem::create_directories(dir, ec);
     if (ec)
         throw io::OutputError("cannot create output directory " + dir.string() + ": " +
                               ec.message());
@@ -91,6 +122,7 @@ int run_command(const RunOptions& o) {
         observers.add(pcap.get());
     }
     if (!o.queue.empty()) hooks.queue = *parse_queue_kind(o.queue);
+    hooks.partition = partition;
     if (spec.trace == model::TraceLevel::Packets) {
         packet_trace = std::make_unique<io::PacketTrace>(spec, dir / "packets.jsonl");
         observers.add(packet_trace.get());
@@ -110,7 +142,7 @@ int run_command(const RunOptions& o) {
         hooks.on_event = [&](const Event& e) { event_trace->on_event(e); };
     }
     const bool tty = ::isatty(STDERR_FILENO) != 0;
-    ProgressBar bar(o.progress.value_or(tty && !o.quiet), spec.duration);
+    ProgressBar bar(root && o.progress.value_or(tty && !o.quiet), spec.duration);
     hooks.progress = [&](Time t) { bar.update(t); };
     hooks.stop = &g_interrupted;
     std::signal(SIGINT, on_sigint);
@@ -119,10 +151,14 @@ int run_command(const RunOptions& o) {
     bar.finish();
     std::signal(SIGINT, SIG_DFL);
     if (result.interrupted) {
-        std::fprintf(stderr, "msgsim: interrupted at simulated time %.3f s; no outputs written\n",
-                     to_seconds(result.sim_time));
+        if (root)
+            std::fprintf(stderr,
+                         "msgsim: interrupted at simulated time %.3f s; no outputs written\n",
+                         to_seconds(result.sim_time));
         return kExitFailure;
     }
+    if (!root) return kExitOk;  // rank 0 holds the merged result
+    if (o.stats && result.parallel) print_parallel_stats(*result.parallel);
 
     const nlohmann::ordered_json summary = io::make_summary(spec, result);
     if (spec.trace != model::TraceLevel::None || o.csv) {
@@ -190,6 +226,13 @@ Action add_run(CLI::App& app) {
                    "Future event set: ladder (default), compact-heap or heap; every one gives "
                    "the same results (for comparing the kernel's speed)")
         ->check(CLI::IsMember({"ladder", "compact-heap", "heap"}));
+    app.add_option("--partition", o->partition,
+                   "Under mpirun -np N: how the model is split into N parts, region (each "
+                   "region's servers, routers and phones together; default) or metis")
+        ->check(CLI::IsMember({"region", "metis"}));
+    app.add_flag("--stats", o->stats,
+                 "Print how a parallel run went: the cut, the lookahead, windows, and each "
+                 "rank's events and share of time spent waiting");
     app.add_flag("-q,--quiet", o->quiet, "Print nothing but errors");
     app.add_flag_function(
         "--progress,!--no-progress", [o](std::int64_t n) { o->progress = n > 0; },

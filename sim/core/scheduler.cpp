@@ -47,6 +47,10 @@ void Entity::cancel_timer(TimerHandle& t) {
     t = TimerHandle{};
 }
 
+const Event& Entity::current_event() const {
+    return scheduler_->current_;
+}
+
 void Entity::fingerprint(std::uint64_t value) {
     hash_ = mix64(hash_ ^ value);
 }
@@ -220,6 +224,7 @@ std::uint64_t Scheduler::run_on(Queue& queue, Time until, Time end,
             mix64(target.hash_ ^ static_cast<std::uint64_t>(ev.when.time_since_epoch().count()) ^
                   (std::uint64_t{ev.kind} << 48));
         if (hook_) hook_(hook_context_, ev);
+        current_ = ev;
         target.on_event(ev);
         ++count;
         if (progress && count >= next_report) {

@@ -62,6 +62,9 @@ protected:
     void cancel_timer(TimerHandle& t);
     /// Folds an observation into this entity's part of the run fingerprint.
     void fingerprint(std::uint64_t value);
+    /// The event this entity is handling now (its (when, src, seq) key orders what it
+    /// creates the same way in every partition of the model).
+    const Event& current_event() const;
 
 private:
     friend class Scheduler;
@@ -165,6 +168,7 @@ private:
     std::vector<std::uint32_t> timer_gen_;
     std::vector<std::uint32_t> free_timers_;
     Time now_ = kTimeZero;
+    Event current_{};
     std::uint64_t executed_ = 0;
     bool stop_requested_ = false;
     EventHook hook_ = nullptr;

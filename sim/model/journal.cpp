@@ -40,12 +40,48 @@ Delivery& Journal::delivery(std::uint32_t message, NodeIndex device) {
     __builtin_unreachable();
 }
 
+std::uint32_t Journal::push(MessageRecord m) {
+    const auto index = static_cast<std::uint32_t>(messages_.size());
+    if (indexing_) {
+        MSGSIM_CHECK(by_key_.emplace(m.key, index).second, "two messages with one key");
+    }
+    messages_.push_back(std::move(m));
+    return index;
+}
+
+std::uint32_t Journal::add(MessageRecord m, EntityId creator, const Event& in) {
+    if (creator >= created_by_.size()) created_by_.resize(creator + 1, 0);
+    m.key = (MessageKey{creator} << 32) | created_by_[creator]++;
+    m.made_in_src = in.src;
+    m.made_in_seq = in.seq;
+    return push(std::move(m));
+}
+
+std::uint32_t Journal::add_replica(MessageRecord m) {
+    MSGSIM_CHECK(indexing_, "replicas exist only in partitioned runs");
+    return push(std::move(m));
+}
+
+std::uint32_t Journal::find(MessageKey key) const {
+    const auto it = by_key_.find(key);
+    return it == by_key_.end() ? UINT32_MAX : it->second;
+}
+
+void Journal::assign(std::vector<MessageRecord> records) {
+    messages_ = ChunkedVector<MessageRecord>{};
+    by_key_.clear();
+    for (MessageRecord& m : records)
+        push(std::move(m));
+}
+
 std::uint32_t Journal::add_receipt(MessageKind kind, std::uint32_t message, NodeIndex from,
-                                   UserIndex from_user, Time now, const ProtocolSpec& protocol) {
+                                   UserIndex from_user, Time now, const ProtocolSpec& protocol,
+                                   EntityId creator, const Event& in) {
     const MessageRecord& original = messages_[message];
     MessageRecord r;
     r.kind = kind;
     r.receipt_for = message;
+    r.receipt_for_key = original.key;
     r.about_device = from;
     r.sender = from;
     r.from = from_user;
@@ -59,7 +95,7 @@ std::uint32_t Journal::add_receipt(MessageKind kind, std::uint32_t message, Node
     Delivery d;
     d.device = original.sender;
     r.deliveries.push_back(d);
-    return add(std::move(r));
+    return add(std::move(r), creator, in);
 }
 
 }  // namespace sim::model

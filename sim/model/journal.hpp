@@ -6,9 +6,11 @@
 #include <array>
 #include <cstdint>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/core/chunked.hpp"
+#include "sim/core/event.hpp"
 #include "sim/core/time.hpp"
 #include "sim/model/spec.hpp"
 
@@ -97,10 +99,21 @@ struct Delivery {
 /// application twice, and is an invariant violation (exit 1).
 void finish_delivery(Delivery& d, std::uint32_t message, Time now);
 
+/// Identity of a message independent of how the model is partitioned: the entity that
+/// created it (high 32 bits) and that entity's own count of messages created (low 32).
+using MessageKey = std::uint64_t;
+inline constexpr MessageKey kNoMessageKey = UINT64_MAX;
+
 struct MessageRecord {
+    MessageKey key = kNoMessageKey;
+    /// The event that created it (with sent_at, its time): journal order is the order of
+    /// these keys, which is the order of creation in a sequential run.
+    EntityId made_in_src = 0;
+    std::uint64_t made_in_seq = 0;
     MessageKind kind = MessageKind::User;
-    std::uint32_t receipt_for = UINT32_MAX;  ///< receipts: the message they acknowledge
-    NodeIndex about_device = net::kNoNode;   ///< receipts: the device that had or read it
+    MessageKey receipt_for_key = kNoMessageKey;  ///< receipts: the key of receipt_for
+    std::uint32_t receipt_for = UINT32_MAX;      ///< receipts: the message they acknowledge
+    NodeIndex about_device = net::kNoNode;       ///< receipts: the device that had or read it
     NodeIndex sender = net::kNoNode;
     UserIndex from = kNoUser;
     UserIndex to = kNoUser;
@@ -122,10 +135,15 @@ struct MessageRecord {
 
 class Journal {
 public:
-    std::uint32_t add(MessageRecord m) {
-        messages_.push_back(std::move(m));
-        return static_cast<std::uint32_t>(messages_.size() - 1);
-    }
+    /// Adds a message created by entity `creator` while it handles event `in`.
+    std::uint32_t add(MessageRecord m, EntityId creator, const Event& in);
+    /// Adds a copy of another part's message (partitioned runs); returns its index.
+    std::uint32_t add_replica(MessageRecord m);
+    /// The index of the message with this key (partitioned runs keep the index), or
+    /// UINT32_MAX.
+    std::uint32_t find(MessageKey key) const;
+    /// Partitioned runs translate keys to indices: from now on, index every message.
+    void index_keys() { indexing_ = true; }
     MessageRecord& operator[](std::uint32_t i) { return messages_[i]; }
     const MessageRecord& operator[](std::uint32_t i) const { return messages_[i]; }
     const ChunkedVector<MessageRecord>& messages() const { return messages_; }
@@ -133,10 +151,17 @@ public:
     /// Adds a receipt about `message` from `from` (a recipient device) to the device that
     /// sent the message; returns its index.
     std::uint32_t add_receipt(MessageKind kind, std::uint32_t message, NodeIndex from,
-                              UserIndex from_user, Time now, const ProtocolSpec& protocol);
+                              UserIndex from_user, Time now, const ProtocolSpec& protocol,
+                              EntityId creator, const Event& in);
+    /// Replaces the records (merging the parts of a partitioned run).
+    void assign(std::vector<MessageRecord> records);
 
 private:
+    std::uint32_t push(MessageRecord m);
     ChunkedVector<MessageRecord> messages_;
+    std::vector<std::uint32_t> created_by_;  ///< per creator entity: messages created
+    bool indexing_ = false;
+    std::unordered_map<MessageKey, std::uint32_t> by_key_;
 };
 
 }  // namespace sim::model

@@ -147,8 +147,9 @@ void Phone::on_model_event(const Event& e) {
             if (world_.spec.protocol.read_receipts) {
                 // The read receipt travels like a message: up to our server, down to the
                 // device that sent the message.
-                const std::uint32_t r = world_.journal.add_receipt(
-                    MessageKind::ReadReceipt, message, id(), user_, now(), world_.spec.protocol);
+                const std::uint32_t r =
+                    world_.journal.add_receipt(MessageKind::ReadReceipt, message, id(), user_,
+                                               now(), world_.spec.protocol, id(), current_event());
                 world_.journal[r].server = choose_server(world_.journal[r].to);
                 send(id(), Duration{0}, ev::SendReady, r);
             }
@@ -228,8 +229,8 @@ void Phone::compose(UserIndex to, Content content, std::uint64_t size_bytes) {
     }
     const Duration sender_work =
         m.uplink[Stage::Encode] + m.uplink[Stage::Compress] + m.uplink[Stage::Encrypt];
-    const std::uint32_t index = world_.journal.add(std::move(m));
-    fingerprint(index);
+    const std::uint32_t index = world_.journal.add(std::move(m), id(), current_event());
+    fingerprint(world_.journal[index].key);
     send(id(), sender_work, ev::SendReady, index);
 }
 
@@ -316,8 +317,7 @@ void Phone::finish_journey(std::uint32_t message, Delivery& d) {
     d.latency = now() - m.sent_at;
     MSGSIM_CHECK(m.uplink.total() + d.stages.total() == d.latency,
                  "stages of message " + std::to_string(message) + " do not sum to its latency");
-    fingerprint((std::uint64_t{message} << 20) ^
-                static_cast<std::uint64_t>(now().time_since_epoch().count()));
+    fingerprint(mix64(m.key) ^ static_cast<std::uint64_t>(now().time_since_epoch().count()));
 }
 
 void Phone::device_step(std::uint32_t message, std::uint16_t step) {

@@ -55,7 +55,7 @@ void Server::on_message(std::uint32_t pid) {
         m.at_server = true;
         m.server = id();
     }
-    fingerprint(message);
+    fingerprint(m.key);
     accepted_.insert(message);
 
     const Job job{message, now(), sender, p.generation, relay};
@@ -430,8 +430,9 @@ void Server::on_transfer_acked(std::uint32_t message, NodeIndex peer) {
     if (!world_.spec.protocol.delivered_receipts || m.kind != MessageKind::User) return;
     if (world_.journal.delivery(message, peer).sync || !receipted_.insert(message).second) return;
     const UserIndex user = world_.spec.nodes[peer].user;
-    const std::uint32_t r = world_.journal.add_receipt(MessageKind::DeliveryReceipt, message, peer,
-                                                       user, now(), world_.spec.protocol);
+    const std::uint32_t r =
+        world_.journal.add_receipt(MessageKind::DeliveryReceipt, message, peer, user, now(),
+                                   world_.spec.protocol, id(), current_event());
     MessageRecord& receipt = world_.journal[r];
     receipt.server = id();
     receipt.at_server = true;

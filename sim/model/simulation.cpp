@@ -1,9 +1,14 @@
 #include "sim/model/simulation.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <memory>
+#include <tuple>
 
+#include "sim/core/bytes.hpp"
 #include "sim/core/check.hpp"
+#include "sim/core/ranks.hpp"
 #include "sim/core/scheduler.hpp"
 #include "sim/model/phone.hpp"
 #include "sim/model/routing_controller.hpp"
@@ -23,6 +28,13 @@ std::string join(const std::vector<std::string>& v) {
 class Builder {
 public:
     explicit Builder(const ModelSpec& spec) : spec_(spec) {}
+
+    /// Builds only the entities of part `mine` (partitioned runs); the default is all.
+    void restrict_to(const std::vector<std::uint32_t>& part_of, std::uint32_t mine) {
+        part_of_ = &part_of;
+        mine_ = mine;
+    }
+    bool local(NodeIndex i) const { return part_of_ == nullptr || (*part_of_)[i] == mine_; }
 
     std::unique_ptr<World> make_world() {
         check_supported(spec_);
@@ -115,38 +127,55 @@ public:
         }
     }
 
+    /// The nodes of this part (all of them in a sequential run); nullptr for the others.
     std::vector<std::unique_ptr<Node>> make_nodes(World& w, Scheduler& sched) {
-        std::vector<std::unique_ptr<Node>> nodes;
-        nodes.reserve(spec_.nodes.size());
+        std::vector<std::unique_ptr<Node>> nodes(spec_.nodes.size());
         for (NodeIndex i = 0; i < spec_.nodes.size(); ++i) {
+            if (!local(i)) continue;
             switch (spec_.nodes[i].kind) {
                 case net::NodeKind::Phone:
-                    nodes.push_back(std::make_unique<Phone>(i, w));
+                    nodes[i] = std::make_unique<Phone>(i, w);
                     break;
                 case net::NodeKind::Server:
-                    nodes.push_back(std::make_unique<Server>(i, w));
+                    nodes[i] = std::make_unique<Server>(i, w);
                     break;
                 case net::NodeKind::Router:
-                    nodes.push_back(std::make_unique<Node>(i, w));
+                    nodes[i] = std::make_unique<Node>(i, w);
                     break;
             }
-            sched.add(*nodes.back());
+            sched.add(*nodes[i]);
         }
         std::vector<std::uint32_t> degree(spec_.nodes.size(), 0);
         for (const net::LinkSpec& l : spec_.links) {
             ++degree[l.a];
             ++degree[l.b];
         }
-        for (NodeIndex i = 0; i < spec_.nodes.size(); ++i)
-            nodes[i]->reserve_ports(degree[i]);
+        for (NodeIndex i = 0; i < spec_.nodes.size(); ++i) {
+            if (nodes[i]) nodes[i]->reserve_ports(degree[i]);
+        }
+        // A node's ports are numbered in link order, so a part knows the port numbers of
+        // nodes it does not hold (a packet names the port it arrives over).
+        std::vector<std::uint32_t> next_port(spec_.nodes.size(), 0);
         for (const net::LinkSpec& l : spec_.links) {
+            const std::uint32_t at_a = next_port[l.a]++;
+            const std::uint32_t at_b = next_port[l.b]++;
             // Each direction draws its losses from its own stream, keyed by its endpoints.
-            const std::uint32_t at_a = nodes[l.a]->add_port(net::Port(
-                l, l.b, Rng(spec_.seed, (std::uint64_t{l.a} << 32) | l.b, StreamTag::Loss)));
-            const std::uint32_t at_b = nodes[l.b]->add_port(net::Port(
-                l, l.a, Rng(spec_.seed, (std::uint64_t{l.b} << 32) | l.a, StreamTag::Loss)));
-            nodes[l.a]->set_port_reverse(at_a, at_b);
-            nodes[l.b]->set_port_reverse(at_b, at_a);
+            if (nodes[l.a]) {
+                MSGSIM_CHECK(
+                    nodes[l.a]->add_port(net::Port(l, l.b,
+                                                   Rng(spec_.seed, (std::uint64_t{l.a} << 32) | l.b,
+                                                       StreamTag::Loss))) == at_a,
+                    "port numbering");
+                nodes[l.a]->set_port_reverse(at_a, at_b);
+            }
+            if (nodes[l.b]) {
+                MSGSIM_CHECK(
+                    nodes[l.b]->add_port(net::Port(l, l.a,
+                                                   Rng(spec_.seed, (std::uint64_t{l.b} << 32) | l.a,
+                                                       StreamTag::Loss))) == at_b,
+                    "port numbering");
+                nodes[l.b]->set_port_reverse(at_b, at_a);
+            }
             if (w.is_phone(l.a)) w.router_port[l.a] = at_b;
             if (w.is_phone(l.b)) w.router_port[l.b] = at_a;
         }
@@ -156,12 +185,13 @@ public:
     /// Faults and presence become port and node events, scheduled by their targets.
     void schedule_faults(const std::vector<std::unique_ptr<Node>>& nodes, Scheduler& sched) {
         auto at = [&](NodeIndex target, Time t, EventKind kind, std::uint32_t slot) {
+            if (!nodes[target]) return;  // another part's
             sched.schedule(Event{
                 .when = t, .seq = 0, .src = target, .dst = target, .slot = slot, .kind = kind});
         };
         auto link_events = [&](NodeIndex a, NodeIndex b, Time down, Time up) {
-            const std::int64_t pa = nodes[a]->port_to(b);
-            const std::int64_t pb = nodes[b]->port_to(a);
+            const std::int64_t pa = nodes[a] ? nodes[a]->port_to(b) : 0;
+            const std::int64_t pb = nodes[b] ? nodes[b]->port_to(a) : 0;
             MSGSIM_CHECK(pa >= 0 && pb >= 0, "fault on a link that does not exist");
             at(a, down, ev::PortDown, static_cast<std::uint32_t>(pa));
             at(b, down, ev::PortDown, static_cast<std::uint32_t>(pb));
@@ -181,7 +211,7 @@ public:
         // change at a time (Phone, ev::Presence): a million devices with a few offline spans
         // each must not fill the event queue with all of them at time zero.
         for (const PresenceSpec& p : spec_.presence) {
-            if (p.offline.empty()) continue;
+            if (p.offline.empty() || !nodes[p.device]) continue;
             sched.schedule(Event{.when = p.offline.front().first,
                                  .seq = 0,
                                  .src = p.device,
@@ -196,6 +226,198 @@ private:
     const ModelSpec& spec_;
     std::shared_ptr<const net::RoutingPolicy> policy_;
     std::vector<net::NodeKind> kinds_;
+    const std::vector<std::uint32_t>* part_of_ = nullptr;
+    std::uint32_t mine_ = 0;
+};
+
+void put_record(ByteWriter& b, const MessageRecord& m) {
+    b.put(m.key);
+    b.put(m.made_in_src);
+    b.put(m.made_in_seq);
+    b.put(m.kind);
+    b.put(m.receipt_for_key);
+    b.put(m.about_device);
+    b.put(m.sender);
+    b.put(m.from);
+    b.put(m.to);
+    b.put(m.content);
+    b.put(m.sent_at);
+    b.put(m.size_bytes);
+    b.put(m.wire_bytes);
+    b.put(m.packets);
+    b.put(m.server);
+    b.put(m.at_server);
+    b.put(m.committed);
+    b.put(m.uplink);
+    b.put_all(std::span<const NodeIndex>(m.uplink_path));
+    b.put(m.uplink_retransmissions);
+    b.put(m.resets);
+    b.put<std::uint64_t>(m.deliveries.size());
+    for (const Delivery& d : m.deliveries) {
+        b.put(d.device);
+        b.put(d.delivered_at);
+        b.put(d.displayed_at);
+        b.put(d.done_at);
+        b.put(d.latency);
+        b.put(d.read_at);
+        for (const bool f :
+             {d.read, d.sync, d.received, d.done, d.stored, d.expired, d.lost, d.relay_committed})
+            b.put(f);
+        b.put(d.stages);
+        b.put(d.server_side);
+        b.put_all(std::span<const NodeIndex>(d.path));
+        b.put(d.relay_server);
+        b.put(d.relay);
+        b.put_all(std::span<const NodeIndex>(d.relay_path));
+        b.put(d.retransmissions);
+        b.put(d.stored_for);
+        b.put(d.stored_since);
+    }
+    b.put_all(std::span<const ReceiptSeen>(m.receipts));
+}
+
+MessageRecord get_record(ByteReader& b) {
+    MessageRecord m;
+    m.key = b.get<MessageKey>();
+    m.made_in_src = b.get<EntityId>();
+    m.made_in_seq = b.get<std::uint64_t>();
+    m.kind = b.get<MessageKind>();
+    m.receipt_for_key = b.get<MessageKey>();
+    m.about_device = b.get<NodeIndex>();
+    m.sender = b.get<NodeIndex>();
+    m.from = b.get<UserIndex>();
+    m.to = b.get<UserIndex>();
+    m.content = b.get<Content>();
+    m.sent_at = b.get<Time>();
+    m.size_bytes = b.get<std::uint64_t>();
+    m.wire_bytes = b.get<std::uint64_t>();
+    m.packets = b.get<std::uint32_t>();
+    m.server = b.get<NodeIndex>();
+    m.at_server = b.get<bool>();
+    m.committed = b.get<bool>();
+    m.uplink = b.get<Stages>();
+    b.get_all(m.uplink_path);
+    m.uplink_retransmissions = b.get<std::uint32_t>();
+    m.resets = b.get<std::uint32_t>();
+    m.deliveries.resize(b.get<std::uint64_t>());
+    for (Delivery& d : m.deliveries) {
+        d.device = b.get<NodeIndex>();
+        d.delivered_at = b.get<Time>();
+        d.displayed_at = b.get<Time>();
+        d.done_at = b.get<Time>();
+        d.latency = b.get<Duration>();
+        d.read_at = b.get<Time>();
+        for (bool* f : {&d.read, &d.sync, &d.received, &d.done, &d.stored, &d.expired, &d.lost,
+                        &d.relay_committed})
+            *f = b.get<bool>();
+        d.stages = b.get<Stages>();
+        d.server_side = b.get<Stages>();
+        b.get_all(d.path);
+        d.relay_server = b.get<NodeIndex>();
+        d.relay = b.get<Stages>();
+        b.get_all(d.relay_path);
+        d.retransmissions = b.get<std::uint32_t>();
+        d.stored_for = b.get<Duration>();
+        d.stored_since = b.get<Time>();
+    }
+    b.get_all(m.receipts);
+    return m;
+}
+
+/// Packets cross between parts by value: the event's payload (a pool index) is replaced
+/// by the packet's fields on the way out and by a new local index on arrival. A message's
+/// journal index is local too: packets name it by key, and a data packet carries the
+/// message's record, from which the receiving part makes its copy (a replica) the first
+/// time. Parts write only the deliveries to their own devices in a replica; the parts'
+/// records are merged at the end.
+class PacketCodec final : public PayloadCodec {
+public:
+    explicit PacketCodec(World& w) : w_(w) {}
+    void encode(const Event& e, std::vector<std::byte>& out) override {
+        if (e.kind != ev::PacketArrive) return;  // other kinds carry plain values
+        const auto pid = static_cast<std::uint32_t>(e.payload);
+        const Packet& p = w_.packets[pid];
+        ByteWriter b(out);
+        b.put(p.kind);
+        b.put(p.leg);
+        b.put(p.hop_is_access);
+        b.put(p.src);
+        b.put(p.dst);
+        b.put(p.message);
+        b.put(p.seq);
+        b.put(p.count);
+        b.put(p.bytes);
+        b.put(p.copy);
+        b.put(p.generation);
+        for (const Time t : {p.leg_start, p.first_sent, p.sent, p.hop_mark})
+            b.put(t.time_since_epoch().count());
+        for (const Duration d : {p.access, p.queueing, p.network})
+            b.put(d.count());
+        b.put_all(std::span<const NodeIndex>(p.path));
+        if (p.kind != Packet::Kind::Datagram) {
+            const MessageRecord& m = w_.journal[p.message];
+            b.put(m.key);
+            b.put<std::uint8_t>(p.kind == Packet::Kind::Data ? 1 : 0);
+            if (p.kind == Packet::Kind::Data) put_record(b, m);
+        }
+        w_.packets.release(pid);
+    }
+    std::uint64_t decode(const Event& e, std::span<const std::byte> bytes) override {
+        if (e.kind != ev::PacketArrive) {
+            MSGSIM_CHECK(bytes.empty(), "unexpected bytes with a plain event");
+            return e.payload;
+        }
+        const std::uint32_t pid = w_.packets.make();
+        Packet& p = w_.packets[pid];
+        ByteReader b(bytes);
+        p.kind = b.get<Packet::Kind>();
+        p.leg = b.get<std::uint8_t>();
+        p.hop_is_access = b.get<bool>();
+        p.src = b.get<NodeIndex>();
+        p.dst = b.get<NodeIndex>();
+        p.message = b.get<std::uint32_t>();
+        p.seq = b.get<std::uint32_t>();
+        p.count = b.get<std::uint32_t>();
+        p.bytes = b.get<std::uint32_t>();
+        p.copy = b.get<std::uint32_t>();
+        p.generation = b.get<std::uint32_t>();
+        for (Time* t : {&p.leg_start, &p.first_sent, &p.sent, &p.hop_mark})
+            *t = Time{Duration{b.get<std::int64_t>()}};
+        for (Duration* d : {&p.access, &p.queueing, &p.network})
+            *d = Duration{b.get<std::int64_t>()};
+        b.get_all(p.path);
+        if (p.kind != Packet::Kind::Datagram) {
+            const auto key = b.get<MessageKey>();
+            const bool with_record = b.get<std::uint8_t>() != 0;
+            std::uint32_t local = w_.journal.find(key);
+            if (with_record) {
+                MessageRecord m = get_record(b);
+                if (local == UINT32_MAX) local = add_replica(std::move(m));
+            }
+            MSGSIM_CHECK(local != UINT32_MAX, "a packet of a message this part has never seen");
+            p.message = local;
+        }
+        MSGSIM_CHECK(b.done(), "packet bytes left over");
+        return pid;
+    }
+
+private:
+    /// A replica starts with what its creator's part knew, less what that part counts
+    /// itself (resends, receipts seen): the merge adds the parts' counts.
+    std::uint32_t add_replica(MessageRecord m) {
+        for (Delivery& d : m.deliveries) {
+            Delivery fresh;
+            fresh.device = d.device;
+            fresh.sync = d.sync;
+            fresh.relay_server = d.relay_server;
+            d = std::move(fresh);
+        }
+        m.receipts.clear();
+        m.receipt_for =
+            m.receipt_for_key == kNoMessageKey ? UINT32_MAX : w_.journal.find(m.receipt_for_key);
+        return w_.journal.add_replica(std::move(m));
+    }
+    World& w_;
 };
 
 }  // namespace
@@ -239,16 +461,331 @@ void DeliveryCounts::count(const Delivery& d) {
     if (d.read) ++read;
 }
 
+namespace {
+
+struct EntityHash {
+    EntityId id;
+    std::uint64_t hash;
+    friend bool operator<(const EntityHash& a, const EntityHash& b) { return a.id < b.id; }
+};
+
+/// What one part of a run knows at its end; a sequential run is the one part.
+struct PartOutcome {
+    std::vector<net::PortStats> port_stats;  ///< by direction, 2 * link + (0: a->b, 1: b->a)
+    std::vector<char> have_port;
+    std::vector<ServerReport> servers;  ///< in node order
+    PacketCounters counters;
+    std::uint64_t datagrams_sent = 0, datagrams_delivered = 0, datagrams_dropped = 0;
+    std::vector<Duration> datagram_delays;
+    std::uint64_t events = 0;
+    std::vector<EntityHash> hashes;
+    std::uint8_t interrupted = 0;
+    std::int64_t now = 0;
+    double busy_s = 0, wait_s = 0;
+    std::uint64_t remote_events = 0, windows = 0;
+    std::vector<std::byte> journal;  ///< partitioned runs: this part's records
+
+    std::vector<std::byte> bytes() const {
+        std::vector<std::byte> out;
+        ByteWriter b(out);
+        b.put_all(std::span<const net::PortStats>(port_stats));
+        b.put_all(std::span<const char>(have_port));
+        b.put_all(std::span<const ServerReport>(servers));
+        b.put(counters);
+        b.put(datagrams_sent);
+        b.put(datagrams_delivered);
+        b.put(datagrams_dropped);
+        b.put_all(std::span<const Duration>(datagram_delays));
+        b.put(events);
+        b.put_all(std::span<const EntityHash>(hashes));
+        b.put(interrupted);
+        b.put(now);
+        b.put(busy_s);
+        b.put(wait_s);
+        b.put(remote_events);
+        b.put(windows);
+        b.put_all(std::span<const std::byte>(journal));
+        return out;
+    }
+    static PartOutcome from(std::span<const std::byte> in) {
+        PartOutcome o;
+        ByteReader b(in);
+        b.get_all(o.port_stats);
+        b.get_all(o.have_port);
+        b.get_all(o.servers);
+        o.counters = b.get<PacketCounters>();
+        o.datagrams_sent = b.get<std::uint64_t>();
+        o.datagrams_delivered = b.get<std::uint64_t>();
+        o.datagrams_dropped = b.get<std::uint64_t>();
+        b.get_all(o.datagram_delays);
+        o.events = b.get<std::uint64_t>();
+        b.get_all(o.hashes);
+        o.interrupted = b.get<std::uint8_t>();
+        o.now = b.get<std::int64_t>();
+        o.busy_s = b.get<double>();
+        o.wait_s = b.get<double>();
+        o.remote_events = b.get<std::uint64_t>();
+        o.windows = b.get<std::uint64_t>();
+        b.get_all(o.journal);
+        MSGSIM_CHECK(b.done(), "part outcome: bytes left over");
+        return o;
+    }
+};
+
+/// Folds the parts (in rank order) into one: each port and server belongs to one part.
+PartOutcome merge(std::vector<PartOutcome> parts) {
+    PartOutcome all = std::move(parts.front());
+    for (std::size_t k = 1; k < parts.size(); ++k) {
+        PartOutcome& p = parts[k];
+        for (std::size_t i = 0; i < p.have_port.size(); ++i) {
+            if (!p.have_port[i]) continue;
+            MSGSIM_CHECK(!all.have_port[i], "a port held by two parts");
+            all.port_stats[i] = p.port_stats[i];
+            all.have_port[i] = 1;
+        }
+        all.servers.insert(all.servers.end(), p.servers.begin(), p.servers.end());
+        all.counters += p.counters;
+        all.datagrams_sent += p.datagrams_sent;
+        all.datagrams_delivered += p.datagrams_delivered;
+        all.datagrams_dropped += p.datagrams_dropped;
+        all.datagram_delays.insert(all.datagram_delays.end(), p.datagram_delays.begin(),
+                                   p.datagram_delays.end());
+        all.events += p.events;
+        all.hashes.insert(all.hashes.end(), p.hashes.begin(), p.hashes.end());
+        all.interrupted |= p.interrupted;
+        MSGSIM_CHECK(p.now == all.now, "parts ended at different times");
+    }
+    std::sort(all.servers.begin(), all.servers.end(),
+              [](const ServerReport& a, const ServerReport& b) { return a.node < b.node; });
+    std::sort(all.hashes.begin(), all.hashes.end());
+    return all;
+}
+
+/// This part's journal: every record, with whether this part holds its creator.
+std::vector<std::byte> journal_bytes(const Journal& j, const Scheduler& sched) {
+    std::vector<std::byte> out;
+    ByteWriter b(out);
+    b.put<std::uint64_t>(j.messages().size());
+    for (const MessageRecord& m : j.messages()) {
+        b.put<std::uint8_t>(sched.local(static_cast<EntityId>(m.key >> 32)) ? 1 : 0);
+        put_record(b, m);
+    }
+    return out;
+}
+
+/// One journal from the parts': each record as its creator's part has it, except the
+/// deliveries to devices of other parts, which those parts wrote (resends are counted on
+/// both sides: the backbone leg by the creator's part, the last leg by the device's). In
+/// the sequential run's order: by creating event, then by creator's count.
+std::vector<MessageRecord> merge_journals(const std::vector<std::vector<std::byte>>& parts,
+                                          const std::vector<std::uint32_t>& part_of) {
+    std::vector<MessageRecord> home;
+    std::vector<std::pair<std::uint32_t, MessageRecord>> replicas;  // (part, record)
+    for (std::uint32_t part = 0; part < parts.size(); ++part) {
+        ByteReader b(parts[part]);
+        const auto n = b.get<std::uint64_t>();
+        for (std::uint64_t i = 0; i < n; ++i) {
+            const bool is_home = b.get<std::uint8_t>() != 0;
+            MessageRecord m = get_record(b);
+            if (is_home) {
+                home.push_back(std::move(m));
+            } else {
+                replicas.emplace_back(part, std::move(m));
+            }
+        }
+        MSGSIM_CHECK(b.done(), "journal bytes left over");
+    }
+    std::sort(home.begin(), home.end(), [](const MessageRecord& a, const MessageRecord& b) {
+        return std::tie(a.sent_at, a.made_in_src, a.made_in_seq, a.key) <
+               std::tie(b.sent_at, b.made_in_src, b.made_in_seq, b.key);
+    });
+    std::unordered_map<MessageKey, std::uint32_t> index;
+    for (std::uint32_t i = 0; i < home.size(); ++i)
+        index.emplace(home[i].key, i);
+    for (auto& [part, replica] : replicas) {
+        const auto it = index.find(replica.key);
+        MSGSIM_CHECK(it != index.end(), "a replica without its original");
+        MessageRecord& m = home[it->second];
+        MSGSIM_CHECK(m.deliveries.size() == replica.deliveries.size(), "replica mismatch");
+        for (std::size_t k = 0; k < m.deliveries.size(); ++k) {
+            Delivery& d = replica.deliveries[k];
+            MSGSIM_CHECK(d.device == m.deliveries[k].device, "replica delivery mismatch");
+            if (part_of[d.device] != part) continue;
+            d.retransmissions += m.deliveries[k].retransmissions;
+            m.deliveries[k] = std::move(d);
+        }
+    }
+    for (MessageRecord& m : home) {
+        if (m.receipt_for_key == kNoMessageKey) continue;
+        const auto it = index.find(m.receipt_for_key);
+        MSGSIM_CHECK(it != index.end(), "a receipt for an unknown message");
+        m.receipt_for = it->second;
+    }
+    return home;
+}
+
+std::string link_name(const ModelSpec& spec, const net::LinkSpec& l) {
+    return spec.nodes[l.a].id + "-" + spec.nodes[l.b].id;
+}
+
+/// Every rank computes the same partition (the partitioners are deterministic); rank 0's
+/// is broadcast anyway, so that a library difference between machines cannot split them.
+net::Partition partition_model(const ModelSpec& spec, net::PartitionMethod method, int ranks) {
+    std::vector<net::NodeKind> kinds;
+    std::vector<std::string> regions;
+    for (const NodeSpec& n : spec.nodes) {
+        kinds.push_back(n.kind);
+        regions.push_back(n.region);
+    }
+    const std::vector<double> weights = expected_load(spec);
+    net::PartitionInput in;
+    in.kinds = kinds;
+    in.regions = regions;
+    in.links = spec.links;
+    in.weights = weights;
+    in.parts = static_cast<std::uint32_t>(ranks);
+    in.method = method;
+    net::Partition p;
+    try {
+        p = net::partition_topology(in);
+    } catch (const std::invalid_argument& e) {
+        throw UnsupportedError("/", e.what());
+    }
+    std::vector<std::byte> bytes(p.part_of.size() * sizeof(std::uint32_t));
+    std::memcpy(bytes.data(), p.part_of.data(), bytes.size());
+    bytes = ranks::broadcast(std::move(bytes));
+    std::memcpy(p.part_of.data(), bytes.data(), bytes.size());
+    if (ranks > 1) {
+        for (const std::uint32_t i : p.cut_links) {
+            const net::LinkSpec& l = spec.links[i];
+            if (l.latency <= Duration{0}) {
+                throw UnsupportedError(
+                    "/links/" + std::to_string(i) + "/latency",
+                    "link " + link_name(spec, l) + " joins two parts of the " +
+                        std::to_string(ranks) +
+                        "-rank run and has zero latency: no lookahead, "
+                        "so the parts cannot run conservatively. Give it a latency, try the "
+                        "other --partition method, or run with fewer ranks");
+            }
+        }
+    }
+    return p;
+}
+
+}  // namespace
+
+void check_partitionable(const ModelSpec& spec, const RunHooks& hooks, int ranks) {
+    const std::string n = std::to_string(ranks);
+    auto refuse = [&](const std::string& path, const std::string& what) {
+        throw UnsupportedError(path, "a run over " + n + " MPI ranks " + what +
+                                         "; run it with one rank (without mpirun)");
+    };
+    if (spec.routing.load_balancer != "none")
+        refuse("/routing/load_balancer", "cannot share a load balancer's state between parts yet");
+    const bool least_loaded = spec.routing.server_selection == "least-loaded" ||
+                              spec.routing.load_balancer == "least-loaded";
+    if (net::make_routing_policy(spec.routing.policy)->adaptive() || least_loaded)
+        refuse("/routing", "needs static routes (the routing controller is not distributed yet)");
+    if (!spec.faults.empty())
+        refuse("/faults", "does not support faults yet (routes change through the controller)");
+    if (hooks.on_event || hooks.observer != nullptr)
+        refuse("/trace", "cannot trace packets or events, or export pcap/Chrome traces, yet");
+    if (hooks.on_sample) refuse("/output/timeseries", "cannot sample time series yet");
+}
+
+std::vector<double> expected_load(const ModelSpec& spec) {
+    const std::size_t n = spec.nodes.size();
+    std::vector<double> load(n, 1.0);  // every node costs something to hold
+    std::vector<net::NodeKind> kinds;
+    for (const NodeSpec& node : spec.nodes)
+        kinds.push_back(node.kind);
+    net::Routing routing(kinds, spec.links, net::make_routing_policy("shortest-path"),
+                         net::LinkState::all_up(spec.links.size()));
+    std::vector<NodeIndex> access(n, net::kNoNode);
+    for (const net::LinkSpec& l : spec.links) {
+        if (kinds[l.a] == net::NodeKind::Phone) access[l.a] = l.b;
+        if (kinds[l.b] == net::NodeKind::Phone) access[l.b] = l.a;
+    }
+    auto infra = [&](NodeIndex x) { return kinds[x] == net::NodeKind::Phone ? access[x] : x; };
+    // `rate` packets per second from `from` to `to` add to every node on the route.
+    auto route = [&](NodeIndex from, NodeIndex to, double rate) {
+        load[from] += rate;
+        NodeIndex at = infra(from);
+        const NodeIndex dest = infra(to);
+        for (std::size_t hops = 0; at != net::kNoNode && hops <= n; ++hops) {
+            if (at != from) load[at] += rate;
+            if (at == dest) break;
+            at = routing.next_hop(at, dest);
+        }
+        if (to != dest) load[to] += rate;
+    };
+    for (const DatagramSpec& d : spec.datagrams)
+        route(d.from, d.to, d.rate_per_s);
+    // Messages: the sender's route to its nearest server, which then serves the recipient.
+    std::vector<NodeIndex> servers;
+    for (NodeIndex i = 0; i < n; ++i) {
+        if (kinds[i] == net::NodeKind::Server) servers.push_back(i);
+    }
+    auto nearest_server = [&](NodeIndex device) {
+        NodeIndex best = net::kNoNode;
+        std::optional<Duration> best_d;
+        const NodeIndex r = infra(device);
+        for (const NodeIndex s : servers) {
+            const auto d =
+                r == s ? std::optional<Duration>{Duration{0}} : routing.least_latency(r, s);
+            if (d && (!best_d || *d < *best_d)) {
+                best_d = d;
+                best = s;
+            }
+        }
+        return best;
+    };
+    for (const PoissonSpec& ps : spec.poisson) {
+        for (const UserIndex u : ps.users) {
+            const NodeIndex device = spec.users[u].devices.front();
+            const NodeIndex server = nearest_server(device);
+            if (server != net::kNoNode) route(device, server, ps.rate_per_s);
+        }
+    }
+    return load;
+}
+
 RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
     const auto wall_start = std::chrono::steady_clock::now();
     Builder builder(spec);
     std::unique_ptr<World> world = builder.make_world();
     world->observer = hooks.observer;
     builder.choose_servers(*world);
+    // A partitioned run holds only its part of the nodes; the rest of the world (spec,
+    // routes, server choice) is computed identically on every rank.
+    std::optional<net::Partition> partition;
+    const auto rank = static_cast<std::uint32_t>(ranks::rank());
+    if (hooks.partition) {
+        check_partitionable(spec, hooks, ranks::size());
+        partition = partition_model(spec, *hooks.partition, ranks::size());
+        builder.restrict_to(partition->part_of, rank);
+        // Messages cross parts only between servers (over the backbone), where the lookahead
+        // is: a device must be in its server's part.
+        for (NodeIndex i = 0; i < spec.nodes.size(); ++i) {
+            if (!world->is_phone(i) || world->server_of[i] == net::kNoNode) continue;
+            if (partition->part_of[i] != partition->part_of[world->server_of[i]]) {
+                throw UnsupportedError(
+                    "/routing/server_selection",
+                    "device " + spec.nodes[i].id + " and its server " +
+                        spec.nodes[world->server_of[i]].id + " fall in different parts of the " +
+                        std::to_string(ranks::size()) +
+                        "-rank run; a device must share its server's part (try --partition "
+                        "region, or fewer ranks)");
+            }
+        }
+        world->journal.index_keys();
+    }
     Scheduler sched(hooks.queue);
+    PacketCodec codec(*world);
+    if (partition) sched.partition(partition->part_of, rank, &codec);
     auto nodes = builder.make_nodes(*world, sched);
     builder.schedule_faults(nodes, sched);
-    const auto controller = builder.make_controller(*world, sched, nodes);
+    const auto controller = partition ? nullptr : builder.make_controller(*world, sched, nodes);
     for (auto& n : nodes) {
         if (auto* phone = dynamic_cast<Phone*>(n.get())) phone->schedule_traffic();
     }
@@ -265,7 +802,13 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
         if (hooks.stop && hooks.stop->load()) sched.stop();
         if (hooks.progress) hooks.progress(t);
     };
-    if (hooks.on_sample && hooks.sample_interval > Duration{0}) {
+    ParallelStats pstats;
+    if (partition) {
+        WindowHooks wh;
+        if (rank == 0) wh.progress = hooks.progress;
+        wh.stop = hooks.stop;
+        pstats = run_over_ranks(sched, partition->lookahead, end, wh);
+    } else if (hooks.on_sample && hooks.sample_interval > Duration{0}) {
         // Run in chunks of one interval: the kernel's state between two events is the
         // model's state at any instant in between. Nothing is scheduled for sampling.
         std::vector<const net::Port*> ports;  // in RunResult::links order
@@ -308,17 +851,93 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
         sched.run(end, progress, 1 << 14);
     }
 
+    // What this part holds: every port, server and entity of a sequential run.
+    PartOutcome part;
+    part.port_stats.resize(2 * spec.links.size());
+    part.have_port.assign(2 * spec.links.size(), 0);
+    for (std::size_t i = 0; i < spec.links.size(); ++i) {
+        const net::LinkSpec& l = spec.links[i];
+        for (const auto& [dir, from, to] : {std::tuple{0, l.a, l.b}, std::tuple{1, l.b, l.a}}) {
+            if (!nodes[from]) continue;
+            part.port_stats[2 * i + dir] =
+                nodes[from]->ports()[static_cast<std::size_t>(nodes[from]->port_to(to))].stats();
+            part.have_port[2 * i + dir] = 1;
+        }
+    }
+    for (auto& n : nodes) {
+        if (auto* server = dynamic_cast<Server*>(n.get())) {
+            server->expire_overdue(sched.now());
+            part.servers.push_back(ServerReport{n->id(), server->stats(), server->stored_now()});
+        }
+    }
+    part.counters = world->counters;
+    part.datagrams_sent = world->datagrams.sent;
+    part.datagrams_delivered = world->datagrams.delivered;
+    part.datagrams_dropped = world->datagrams.dropped;
+    part.datagram_delays = std::move(world->datagrams.delays);
+    part.events = sched.events_executed();
+    part.interrupted = sched.stopped() ? 1 : 0;
+    part.now = sched.now().time_since_epoch().count();
+    part.busy_s = pstats.busy_s;
+    part.wait_s = pstats.wait_s;
+    part.remote_events = pstats.remote_events;
+    part.windows = pstats.windows;
+
     RunResult r;
-    r.interrupted = sched.stopped();
-    r.sim_time = sched.now() - kTimeZero;
-    r.events = sched.events_executed();
-    r.fingerprint = sched.fingerprint();
-    r.packets = world->counters;
-    r.datagrams = std::move(world->datagrams);
+    if (partition) {
+        for (EntityId id = 0; id < partition->part_of.size(); ++id) {
+            if (sched.local(id)) part.hashes.push_back({id, sched.entity_hash(id)});
+        }
+        part.journal = journal_bytes(world->journal, sched);
+        // Rank 0 merges the parts; the others are done once they have sent theirs.
+        const auto gathered = ranks::gather(part.bytes());
+        ParallelReport pr;
+        pr.method = *hooks.partition;
+        pr.ranks = static_cast<std::uint32_t>(ranks::size());
+        pr.cut_links = static_cast<std::uint32_t>(partition->cut_links.size());
+        pr.lookahead = partition->cut_links.empty() ? Duration{0} : partition->lookahead;
+        pr.part_weight = partition->weight;
+        pr.part_nodes.assign(pr.ranks, 0);
+        for (const std::uint32_t p : partition->part_of)
+            ++pr.part_nodes[p];
+        pr.windows = pstats.windows;
+        if (rank != 0) {
+            r.parallel = std::move(pr);
+            r.interrupted = sched.stopped();
+            return r;
+        }
+        std::vector<PartOutcome> parts;
+        for (const auto& bytes : gathered)
+            parts.push_back(PartOutcome::from(bytes));
+        std::vector<std::vector<std::byte>> journals;
+        for (PartOutcome& p : parts)
+            journals.push_back(std::move(p.journal));
+        world->journal.assign(merge_journals(journals, partition->part_of));
+        for (const PartOutcome& p : parts) {
+            pr.part_events.push_back(p.events);
+            pr.remote_events += p.remote_events;
+            pr.busy_s.push_back(p.busy_s);
+            pr.wait_s.push_back(p.wait_s);
+        }
+        part = merge(std::move(parts));
+        MSGSIM_CHECK(part.hashes.size() == partition->part_of.size(), "an entity without a part");
+        std::vector<std::uint64_t> hashes;
+        for (const EntityHash& h : part.hashes)
+            hashes.push_back(h.hash);
+        r.fingerprint = combine_fingerprint(hashes);
+        r.parallel = std::move(pr);
+    } else {
+        r.fingerprint = sched.fingerprint();
+    }
+    r.interrupted = part.interrupted != 0;
+    r.sim_time = Time{Duration{part.now}} - kTimeZero;
+    r.events = part.events;
+    r.packets = part.counters;
+    r.datagrams.sent = part.datagrams_sent;
+    r.datagrams.delivered = part.datagrams_delivered;
+    r.datagrams.dropped = part.datagrams_dropped;
+    r.datagrams.delays = std::move(part.datagram_delays);
     r.route_updates = std::move(world->route_updates);
-    const auto port = [&](NodeIndex from, NodeIndex to) -> const net::Port& {
-        return nodes[from]->ports()[static_cast<std::size_t>(nodes[from]->port_to(to))];
-    };
     std::vector<char> generated(spec.links.size(), 0);
     for (const PopulationRange& p : spec.populations) {
         PopulationReport pr;
@@ -326,10 +945,11 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
         pr.users = p.users;
         pr.devices = p.devices;
         for (std::uint32_t k = 0; k < p.devices; ++k) {
-            const net::LinkSpec& l = spec.links[p.first_link + k];
-            generated[p.first_link + k] = 1;
-            const net::PortStats& up = port(l.a, l.b).stats();
-            const net::PortStats& down = port(l.b, l.a).stats();
+            const std::size_t i = p.first_link + k;
+            generated[i] = 1;
+            // a -> b is the device's uplink (population links run device to router).
+            const net::PortStats& up = part.port_stats[2 * i];
+            const net::PortStats& down = part.port_stats[2 * i + 1];
             pr.uplink += up;
             pr.downlink += down;
             pr.max_busy_up = std::max(pr.max_busy_up, up.busy);
@@ -340,19 +960,13 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
     for (std::size_t i = 0; i < spec.links.size(); ++i) {
         if (generated[i]) continue;
         const net::LinkSpec& l = spec.links[i];
-        for (const auto& [from, to] : {std::pair{l.a, l.b}, std::pair{l.b, l.a}}) {
-            const net::Port& p = port(from, to);
-            r.links.push_back(LinkReport{from, to, p.bandwidth_bps(), p.stats()});
-        }
+        r.links.push_back(LinkReport{l.a, l.b, l.bandwidth_bps, part.port_stats[2 * i]});
+        r.links.push_back(LinkReport{l.b, l.a, l.bandwidth_bps, part.port_stats[2 * i + 1]});
     }
     std::uint64_t stored_in_servers = 0;
-    for (auto& n : nodes) {
-        if (auto* server = dynamic_cast<Server*>(n.get())) {
-            server->expire_overdue(sched.now());
-            r.servers.push_back(ServerReport{n->id(), server->stats(), server->stored_now()});
-            stored_in_servers += server->stored_now();
-        }
-    }
+    for (const ServerReport& s : part.servers)
+        stored_in_servers += s.stored_at_end;
+    r.servers = std::move(part.servers);
     r.journal = std::move(world->journal);
 
     // Conservation (SPEC.md): every (message, recipient device) pair is in exactly one

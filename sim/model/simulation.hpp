@@ -5,15 +5,18 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "sim/core/event_queue.hpp"
+#include "sim/core/parallel.hpp"
 #include "sim/model/journal.hpp"
 #include "sim/model/server.hpp"
 #include "sim/model/spec.hpp"
 #include "sim/model/world.hpp"
+#include "sim/net/partition.hpp"
 #include "sim/net/port.hpp"
 
 namespace sim::model {
@@ -61,6 +64,20 @@ struct DeliveryCounts {
     bool conserved() const { return sent == delivered + pending + stored + expired + lost; }
 };
 
+/// How a run over several ranks was split and how its windows went (run --stats).
+struct ParallelReport {
+    net::PartitionMethod method = net::PartitionMethod::Region;
+    std::uint32_t ranks = 1;
+    std::uint32_t cut_links = 0;             ///< links between two parts
+    Duration lookahead{0};                   ///< least latency of a cut link
+    std::vector<double> part_weight;         ///< expected work per part (the partitioner's input)
+    std::vector<std::uint64_t> part_nodes;   ///< nodes per part (phones included)
+    std::vector<std::uint64_t> part_events;  ///< events executed per part
+    std::uint64_t windows = 0;
+    std::uint64_t remote_events = 0;     ///< events that crossed between parts
+    std::vector<double> busy_s, wait_s;  ///< per rank: running events, waiting for others
+};
+
 struct RunResult {
     Duration sim_time{0};  ///< simulated time reached
     double wall_time_s = 0;
@@ -78,6 +95,7 @@ struct RunResult {
     std::vector<PopulationReport> populations;
     std::vector<ServerReport> servers;
     std::vector<RouteUpdate> route_updates;
+    std::optional<ParallelReport> parallel;  ///< set when the run was partitioned
 };
 
 /// The state of every link direction and server at one instant, for time series.
@@ -113,10 +131,19 @@ struct RunHooks {
     const std::atomic<bool>* stop = nullptr;
     /// The kernel's future event set (msgsim run --queue); results do not depend on it.
     QueueKind queue = kDefaultQueue;
+    /// Set: split the model over the MPI ranks (one part each, even with one rank) and run
+    /// in conservative windows. Results are the sequential run's; rank 0 gets them whole,
+    /// other ranks get only `parallel`. Unset: one sequential scheduler.
+    std::optional<net::PartitionMethod> partition;
 };
 
 /// Throws UnsupportedError if `spec` asks for something this build cannot model.
 void check_supported(const ModelSpec& spec);
+/// Throws UnsupportedError if `spec` cannot run split over `ranks` > 1 ranks (yet).
+void check_partitionable(const ModelSpec& spec, const RunHooks& hooks, int ranks);
+/// Expected work of each node (packets per second through it), from the scenario's traffic
+/// on the initial routes: the weights of the partitioner.
+std::vector<double> expected_load(const ModelSpec& spec);
 
 /// Runs `spec` to its duration. Throws UnsupportedError for features this build lacks and
 /// InvariantError when a model invariant breaks.

@@ -32,6 +32,21 @@ struct PacketCounters {
     std::uint64_t drops_no_route = 0;
     std::uint64_t resends_capped = 0;  ///< resends whose interval reached its cap (max_retries)
     std::uint64_t server_busy = 0;     ///< messages refused by a full server queue
+
+    /// Adds another part's counts (partitioned runs).
+    PacketCounters& operator+=(const PacketCounters& o) {
+        sent += o.sent;
+        delivered += o.delivered;
+        retransmissions += o.retransmissions;
+        drops_loss += o.drops_loss;
+        drops_queue_full += o.drops_queue_full;
+        drops_red += o.drops_red;
+        drops_link_down += o.drops_link_down;
+        drops_no_route += o.drops_no_route;
+        resends_capped += o.resends_capped;
+        server_busy += o.server_busy;
+        return *this;
+    }
 };
 
 /// Network-layer datagrams ("layer": "network"): counts and one-way delays.
