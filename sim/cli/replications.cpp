@@ -196,6 +196,26 @@ Batch silent_batch() {
     return b;
 }
 
+/// Between the agreement that every rank may run and the gather of results, every rank must
+/// reach the gather. Failures of runs travel in it; anything else escaping on the way (a
+/// failed allocation) stops every rank, rather than leaving the others waiting for ever.
+class GatherGuard {
+public:
+    GatherGuard() = default;
+    GatherGuard(const GatherGuard&) = delete;
+    GatherGuard& operator=(const GatherGuard&) = delete;
+    ~GatherGuard() {
+        if (!armed_ || !ranks::parallel() || std::uncaught_exceptions() == 0) return;
+        std::fprintf(stderr, "msgsim: rank %d failed before sending its results; stopping all\n",
+                     ranks::rank());
+        ranks::abort_all(kExitFailure);
+    }
+    void disarm() { armed_ = false; }
+
+private:
+    bool armed_ = true;
+};
+
 /// Every rank learns whether all of them got through `step` (one gather and one broadcast);
 /// if one did not, rank 0 throws the failure of the lowest rank that had one (its own first)
 /// and the others return false. A failure only some ranks see (the output directory exists
@@ -279,6 +299,7 @@ std::optional<Batch> run_replications(const ReplicationOptions& o,
         setup_error = std::current_exception();
     }
     if (!all_ranks_succeeded(setup_error)) return silent_batch();
+    GatherGuard guard;
 
     // Under MPI, rank r runs the (configuration, replication) pairs i with i % ranks == r,
     // numbered configuration-major: interleaving spreads both the configurations and the
@@ -391,6 +412,7 @@ std::optional<Batch> run_replications(const ReplicationOptions& o,
             }
         }
         const auto by_rank = ranks::gather(w.bytes());
+        guard.disarm();
         if (!root) return silent_batch();
         for (std::size_t r = 1; r < by_rank.size(); ++r) {
             Reader rd(by_rank[r]);
