@@ -5,6 +5,7 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/replications.hpp"
+#include "sim/core/ranks.hpp"
 #include "sim/io/comparison.hpp"
 #include "sim/io/json_file.hpp"
 
@@ -21,8 +22,9 @@ int compare_command(const CompareOptions& o) {
     for (std::size_t i = 0; i < o.policies.size(); ++i) {
         for (std::size_t j = 0; j < i; ++j) {
             if (o.policies[i] == o.policies[j]) {
-                std::fprintf(stderr, "msgsim: error: --policy %s given twice\n",
-                             o.policies[i].c_str());
+                if (ranks::rank() == 0)  // every rank finds it; one says it
+                    std::fprintf(stderr, "msgsim: error: --policy %s given twice\n",
+                                 o.policies[i].c_str());
                 return kExitBadInput;
             }
         }
@@ -41,6 +43,7 @@ int compare_command(const CompareOptions& o) {
         std::fprintf(stderr, "msgsim: interrupted; no outputs written\n");
         return kExitFailure;
     }
+    if (!batch->reporting) return kExitOk;  // an MPI rank other than 0: rank 0 reports
     std::vector<std::pair<std::string, std::vector<io::ReplicationResult>>> groups;
     for (std::size_t i = 0; i < o.policies.size(); ++i)
         groups.emplace_back(o.policies[i], batch->results[i]);

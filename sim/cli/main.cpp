@@ -7,10 +7,12 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/core/check.hpp"
+#include "sim/core/ranks.hpp"
 #include "sim/model/simulation.hpp"
 #include "sim/scenario/scenario_error.hpp"
 
 int main(int argc, char** argv) {
+    sim::ranks::Session session(argc, argv);  // MPI, when started by mpirun; first thing
     using namespace sim::cli;
     CLI::App app{"msgsim: a discrete-event simulator of instant-message delivery"};
     app.require_subcommand(1);

@@ -44,6 +44,10 @@ struct Batch {
     /// Per configuration, its replications in seed order.
     std::vector<std::vector<io::ReplicationResult>> results;
     double wall_time_s = 0;
+    /// False on MPI ranks other than 0: they ran their share of the replications and sent it
+    /// to rank 0, which reports for the whole run; they hold no results and print and write
+    /// nothing (exit 0: rank 0's exit code is the run's).
+    bool reporting = true;
 };
 
 /// Loads every configuration (its overrides, applied after nothing else) once to validate it
@@ -51,6 +55,11 @@ struct Batch {
 /// replication) on o.jobs threads. Results are collected by index, so they do not depend on
 /// the number of threads. Throws what loading or a run throws (the first failure in
 /// configuration and replication order); nullopt if interrupted by Ctrl-C.
+///
+/// Under `mpirun -np N`, every rank runs the pairs whose index (configuration-major) is its
+/// rank modulo N, on o.jobs threads of its own, and rank 0 gathers the results: its Batch,
+/// and so everything printed and written, is the one of a one-process run. Failures (on any
+/// rank) are thrown on rank 0 only; the other ranks then get a Batch with reporting false.
 std::optional<Batch> run_replications(const ReplicationOptions& o,
                                       const std::vector<std::vector<std::string>>& configs);
 

@@ -6,6 +6,7 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/replications.hpp"
+#include "sim/core/ranks.hpp"
 #include "sim/io/comparison.hpp"
 #include "sim/io/json_file.hpp"
 
@@ -29,14 +30,17 @@ int sweep_command(const SweepOptions& o) {
     for (const std::string& set : o.common.sets) {
         const std::size_t eq = set.find('=');
         if (eq == std::string::npos || eq == 0) {
-            std::fprintf(stderr, "msgsim: error: --set %s: expected PATH=V1,V2,...\n", set.c_str());
+            if (ranks::rank() == 0)  // every rank finds it; one says it
+                std::fprintf(stderr, "msgsim: error: --set %s: expected PATH=V1,V2,...\n",
+                             set.c_str());
             return kExitBadInput;
         }
         Axis axis{set.substr(0, eq), {}};
         try {
             axis.values = io::split_values(set.substr(eq + 1));
         } catch (const std::invalid_argument& e) {
-            std::fprintf(stderr, "msgsim: error: --set %s: %s\n", axis.path.c_str(), e.what());
+            if (ranks::rank() == 0)  // every rank finds it; one says it
+                std::fprintf(stderr, "msgsim: error: --set %s: %s\n", axis.path.c_str(), e.what());
             return kExitBadInput;
         }
         if (axis.values.size() == 1) {
@@ -45,8 +49,9 @@ int sweep_command(const SweepOptions& o) {
         }
         for (const Axis& a : axes) {
             if (a.path == axis.path) {
-                std::fprintf(stderr, "msgsim: error: --set %s: the path is swept twice\n",
-                             axis.path.c_str());
+                if (ranks::rank() == 0)  // every rank finds it; one says it
+                    std::fprintf(stderr, "msgsim: error: --set %s: the path is swept twice\n",
+                                 axis.path.c_str());
                 return kExitBadInput;
             }
         }
@@ -78,6 +83,7 @@ int sweep_command(const SweepOptions& o) {
         std::fprintf(stderr, "msgsim: interrupted; no outputs written\n");
         return kExitFailure;
     }
+    if (!batch->reporting) return kExitOk;  // an MPI rank other than 0: rank 0 reports
     std::vector<std::pair<nlohmann::ordered_json, std::vector<io::ReplicationResult>>> rows;
     for (std::size_t i = 0; i < configs.size(); ++i)
         rows.emplace_back(labels[i], batch->results[i]);

@@ -24,17 +24,20 @@ const char* partition_method_name(PartitionMethod m);
 bool metis_available();
 
 struct PartitionInput {
-    std::span<const NodeKind> kinds;           ///< per node
-    std::span<const std::string> regions;      ///< per node: a server's region, else ""
+    std::span<const NodeKind> kinds;  ///< per node
+    /// Per node: a server's region, else "" (empty span: no regions). Servers sharing a
+    /// region form one group; a server without one is a group alone.
+    std::span<const std::string> regions;
     std::span<const LinkSpec> links;
-    std::span<const double> weights;           ///< per node: expected work (e.g. events)
+    /// Per node: expected work (e.g. events), finite and >= 0 (empty span: 1 each).
+    std::span<const double> weights;
     std::uint32_t parts = 1;
     PartitionMethod method = PartitionMethod::Region;
 };
 
 struct Partition {
     std::uint32_t parts = 1;
-    std::vector<std::uint32_t> part_of;  ///< per node
+    std::vector<std::uint32_t> part_of;    ///< per node
     std::vector<std::uint32_t> cut_links;  ///< indices of links whose ends are in two parts
     /// Least latency of a cut link; Duration::max() when nothing is cut.
     Duration lookahead = Duration::max();
@@ -43,6 +46,15 @@ struct Partition {
 
 /// Splits the nodes into `parts` parts. Every part gets at least one node when there are
 /// enough routers and servers (else some parts are empty). Deterministic.
+///
+/// Region: every router joins the group of its nearest server (least total latency over
+/// router/server links, ties to the lower node index; a router reaching none, the group of
+/// its lowest-index neighbour that has one, else group 0). With fewer groups than parts the
+/// heaviest group is bisected (METIS, or node order without it) until there are enough;
+/// then groups go heaviest first onto the lightest part (ties to the lowest part).
+/// Metis: METIS k-way over routers and servers (phones folded into their access node);
+/// with no more routers and servers than parts, one each. Throws std::invalid_argument
+/// when this build has no METIS, or for inconsistent input (sizes, links to no node).
 Partition partition_topology(const PartitionInput& in);
 
 }  // namespace sim::net
