@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what msgsim needs to build, test, benchmark and plot on Debian 12 (bookworm).
 # Idempotent: asks dpkg first and runs apt only for what is missing. Run as root.
-#   usage: tools/setup.sh [--no-plots] [--fuzz]
-#   --no-plots skips python3-matplotlib; --fuzz adds clang and libFuzzer (tools/fuzz.sh)
+#   usage: tools/setup.sh [--no-plots] [--no-mpi] [--fuzz]
+#   --no-plots skips python3-matplotlib; --no-mpi skips Open MPI and METIS (parallel runs);
+#   --fuzz adds clang and libFuzzer (tools/fuzz.sh)
 set -euo pipefail
 
 packages=(
@@ -16,14 +17,22 @@ packages=(
     libbenchmark-dev    # tests/bench
     python3-matplotlib  # `msgsim plot`
     tshark              # reads the pcap exports back in tests (--pcap)
+    libopenmpi-dev      # parallel runs: mpirun -np N msgsim ... (optional at build time)
+    openmpi-bin         # mpirun
+    libmetis-dev        # --partition metis
 )
 
 for arg in "$@"; do
     case "$arg" in
         --no-plots) packages=("${packages[@]/python3-matplotlib/}") ;;
+        --no-mpi)
+            packages=("${packages[@]/libopenmpi-dev/}")
+            packages=("${packages[@]/openmpi-bin/}")
+            packages=("${packages[@]/libmetis-dev/}")
+            ;;
         --fuzz) packages+=(clang libclang-rt-14-dev) ;;  # tests/fuzz: clang 14 is bookworm's
         -h | --help)
-            sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)

@@ -11,6 +11,13 @@
 #include "sim/model/simulation.hpp"
 #include "sim/scenario/scenario_error.hpp"
 
+namespace {
+/// "rank 2: " in a run over several MPI ranks, else nothing.
+std::string rank_prefix() {
+    return sim::ranks::parallel() ? "rank " + std::to_string(sim::ranks::rank()) + ": " : "";
+}
+}  // namespace
+
 int main(int argc, char** argv) {
     sim::ranks::Session session(argc, argv);  // MPI, when started by mpirun; first thing
     using namespace sim::cli;
@@ -51,13 +58,14 @@ int main(int argc, char** argv) {
         }
         return kExitBadInput;
     } catch (const sim::scenario::ScenarioError& e) {
-        std::fprintf(stderr, "msgsim: error: %s\n", e.what());
+        // Every rank reads the same input and finds the same error: one says it.
+        if (sim::ranks::rank() == 0) std::fprintf(stderr, "msgsim: error: %s\n", e.what());
         return kExitBadInput;
     } catch (const sim::InvariantError& e) {
-        std::fprintf(stderr, "msgsim: internal error: %s\n", e.what());
+        std::fprintf(stderr, "msgsim: %sinternal error: %s\n", rank_prefix().c_str(), e.what());
         return kExitFailure;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "msgsim: error: %s\n", e.what());
+        std::fprintf(stderr, "msgsim: %serror: %s\n", rank_prefix().c_str(), e.what());
         return kExitFailure;
     }
 }

@@ -20,6 +20,7 @@
 #include "sim/io/report.hpp"
 #include "sim/io/timeseries.hpp"
 #include "sim/model/simulation.hpp"
+#include "sim/scenario/scenario_error.hpp"
 
 namespace sim::cli {
 
@@ -147,7 +148,13 @@ int run_command(const RunOptions& o) {
     hooks.stop = &g_interrupted;
     std::signal(SIGINT, on_sigint);
 
-    const model::RunResult result = model::run_simulation(spec, hooks);
+    model::RunResult result;
+    try {
+        result = model::run_simulation(spec, hooks);
+    } catch (const model::UnsupportedError& e) {
+        // What a partitioned run cannot do is known only once the model is split.
+        throw scenario::ScenarioError(o.scenario, e.json_path(), e.what());
+    }
     bar.finish();
     std::signal(SIGINT, SIG_DFL);
     if (result.interrupted) {

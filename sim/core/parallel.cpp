@@ -23,33 +23,34 @@ ParallelStats run_over_ranks(Scheduler& sched, Duration lookahead, Time until,
     ParallelStats st;
     st.parts = static_cast<std::uint32_t>(ranks::size());
     st.lookahead = lookahead;
-    bool stopped = false;
-    for (;;) {
-        // One reduction decides the window and whether anyone was asked to stop.
-        auto t = Clock::now();
-        const bool stop_here = hooks.stop != nullptr && hooks.stop->load();
-        std::int64_t v[2] = {sched.next_time().time_since_epoch().count(), stop_here ? 0 : 1};
-        ranks::allreduce_min(v);
-        st.wait_s += seconds_since(t);
-        if (v[1] == 0) {
-            stopped = true;
-            break;
-        }
-        const Time t0{Duration{v[0]}};
-        if (t0 > until || t0 == kTimeMax) break;
+    auto asked_to_stop = [&] { return hooks.stop != nullptr && hooks.stop->load(); };
+    // The first window starts at the earliest event of any part; after that, each window's
+    // exchange also tells every part where the next one starts (the least of each part's
+    // earliest pending or just-sent event), so a window costs one collective.
+    auto t = Clock::now();
+    std::int64_t v[2] = {sched.next_time().time_since_epoch().count(), asked_to_stop() ? 0 : 1};
+    ranks::allreduce_min(v);
+    st.wait_s += seconds_since(t);
+    Time t0{Duration{v[0]}};
+    bool stopped = v[1] == 0;
+    while (!stopped && t0 <= until && t0 != kTimeMax) {
         const Time end = window_end(t0, lookahead);
         t = Clock::now();
         st.events += sched.run_window(end, until);
         st.busy_s += seconds_since(t);
         t = Clock::now();
-        const auto in = ranks::alltoall(sched.take_outboxes());
-        for (const auto& batch : in) {
+        const Time next = std::min(sched.next_time(), sched.outbox_min_time());
+        const auto ex = ranks::exchange_window(sched.take_outboxes(),
+                                               next.time_since_epoch().count(), asked_to_stop());
+        for (const auto& batch : ex.in) {
             st.remote_bytes += batch.size();
             st.remote_events += sched.deliver(batch);
         }
         st.wait_s += seconds_since(t);
         ++st.windows;
         if (hooks.progress) hooks.progress(std::min(end, until));
+        t0 = Time{Duration{ex.next}};
+        stopped = ex.stop;
     }
     if (stopped) {
         sched.stop();

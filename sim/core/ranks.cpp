@@ -5,6 +5,7 @@
 #ifdef MSGSIM_HAVE_MPI
 #include <mpi.h>
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -101,6 +102,58 @@ std::vector<std::vector<std::byte>> alltoall(const std::vector<std::vector<std::
     return in;
 }
 
+WindowExchange exchange_window(const std::vector<std::vector<std::byte>>& out, std::int64_t next,
+                               bool stop) {
+    MSGSIM_CHECK(out.size() == static_cast<std::size_t>(g_size), "exchange: one batch per rank");
+    if (g_size == 1) return {out, next, stop};
+    // Every rank's header: [next, stop, bytes for rank 0 .. N-1], gathered by all. The
+    // gathered matrix says who sends how much to whom, so the data step is skipped by every
+    // rank at once when no batch has anything in it (most windows of a regional model).
+    const std::size_t width = static_cast<std::size_t>(g_size) + 2;
+    std::vector<std::int64_t> mine(width), all(width * static_cast<std::size_t>(g_size));
+    mine[0] = next;
+    mine[1] = stop ? 1 : 0;
+    for (int r = 0; r < g_size; ++r)
+        mine[2 + r] = static_cast<std::int64_t>(out[r].size());
+    MPI_Allgather(mine.data(), to_int(width), MPI_INT64_T, all.data(), to_int(width), MPI_INT64_T,
+                  MPI_COMM_WORLD);
+    WindowExchange ex;
+    ex.next = next;
+    std::int64_t total = 0;
+    for (int r = 0; r < g_size; ++r) {
+        const std::int64_t* h = all.data() + static_cast<std::size_t>(r) * width;
+        ex.next = std::min(ex.next, h[0]);
+        ex.stop = ex.stop || h[1] != 0;
+        for (int to = 0; to < g_size; ++to)
+            total += h[2 + to];
+    }
+    ex.in.resize(static_cast<std::size_t>(g_size));
+    if (total == 0) return ex;
+    std::vector<int> send_counts(g_size), recv_counts(g_size), send_displ(g_size),
+        recv_displ(g_size);
+    std::size_t send_total = 0, recv_total = 0;
+    for (int r = 0; r < g_size; ++r) {
+        send_counts[r] = to_int(out[r].size());
+        recv_counts[r] = to_int(static_cast<std::size_t>(
+            all[static_cast<std::size_t>(r) * width + 2 + static_cast<std::size_t>(g_rank)]));
+        send_displ[r] = to_int(send_total);
+        recv_displ[r] = to_int(recv_total);
+        send_total += static_cast<std::size_t>(send_counts[r]);
+        recv_total += static_cast<std::size_t>(recv_counts[r]);
+    }
+    std::vector<std::byte> send(send_total), recv(recv_total);
+    for (int r = 0; r < g_size; ++r) {
+        if (!out[r].empty()) std::memcpy(send.data() + send_displ[r], out[r].data(), out[r].size());
+    }
+    MPI_Alltoallv(send.data(), send_counts.data(), send_displ.data(), MPI_BYTE, recv.data(),
+                  recv_counts.data(), recv_displ.data(), MPI_BYTE, MPI_COMM_WORLD);
+    for (int r = 0; r < g_size; ++r) {
+        ex.in[r].assign(recv.begin() + recv_displ[r],
+                        recv.begin() + recv_displ[r] + recv_counts[r]);
+    }
+    return ex;
+}
+
 std::vector<std::vector<std::byte>> gather(std::span<const std::byte> mine, int root) {
     if (g_size == 1) return {std::vector<std::byte>(mine.begin(), mine.end())};
     const int n = to_int(mine.size());
@@ -163,6 +216,10 @@ std::vector<std::vector<std::byte>> alltoall(const std::vector<std::vector<std::
 }
 std::vector<std::vector<std::byte>> gather(std::span<const std::byte> mine, int) {
     return {std::vector<std::byte>(mine.begin(), mine.end())};
+}
+WindowExchange exchange_window(const std::vector<std::vector<std::byte>>& out, std::int64_t next,
+                               bool stop) {
+    return {out, next, stop};
 }
 std::vector<std::byte> broadcast(std::vector<std::byte> bytes, int) {
     return bytes;

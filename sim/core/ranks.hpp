@@ -36,6 +36,17 @@ void allreduce_min(std::span<std::int64_t> values);
 void allreduce_sum(std::span<std::uint64_t> values);
 /// Every rank sends out[r] to rank r and returns what each rank sent it, by rank.
 std::vector<std::vector<std::byte>> alltoall(const std::vector<std::vector<std::byte>>& out);
+/// One synchronisation of a conservative window, in one collective (plus one more only
+/// when some rank has events for another): every rank gives its batches for each rank, the
+/// earliest time it may still execute or has just sent (`next`), and whether it was asked
+/// to stop; every rank gets its batches, the least `next` of all, and whether any stops.
+struct WindowExchange {
+    std::vector<std::vector<std::byte>> in;  ///< by sending rank
+    std::int64_t next = 0;
+    bool stop = false;
+};
+WindowExchange exchange_window(const std::vector<std::vector<std::byte>>& out, std::int64_t next,
+                               bool stop);
 /// Root receives every rank's bytes, by rank (its own included); others get {}.
 std::vector<std::vector<std::byte>> gather(std::span<const std::byte> mine, int root = 0);
 /// Root's bytes, on every rank.

@@ -120,6 +120,7 @@ void Scheduler::push_remote(const Event& e) {
                      std::to_string(e.dst) + " of another part inside the lookahead window");
     // Batch format, per event: the Event record, then the codec's bytes with their length.
     std::vector<std::byte>& out = outbox_[part_of_[e.dst]];
+    outbox_min_ = std::min(outbox_min_, e.when);
     const std::size_t at = out.size();
     out.resize(at + sizeof(Event) + sizeof(std::uint32_t));
     std::memcpy(out.data() + at, &e, sizeof(Event));
@@ -151,6 +152,7 @@ std::uint64_t Scheduler::deliver(std::span<const std::byte> batch) {
 std::vector<std::vector<std::byte>> Scheduler::take_outboxes() {
     std::vector<std::vector<std::byte>> out(outbox_.size());
     out.swap(outbox_);
+    outbox_min_ = kTimeMax;
     return out;
 }
 

@@ -142,6 +142,8 @@ public:
     std::uint64_t run_window(Time end, Time until);
     /// The events for each part scheduled since the last call, serialized; cleared.
     std::vector<std::vector<std::byte>> take_outboxes();
+    /// The earliest time among the events in the outboxes (kTimeMax when empty).
+    Time outbox_min_time() const { return outbox_min_; }
     /// Schedules the events of a batch written by another part's take_outboxes().
     /// Returns the number of events.
     std::uint64_t deliver(std::span<const std::byte> batch);
@@ -178,6 +180,7 @@ private:
     std::uint32_t part_ = 0;
     PayloadCodec* codec_ = nullptr;
     std::vector<std::vector<std::byte>> outbox_;
+    Time outbox_min_ = kTimeMax;
     Time window_end_ = kTimeMax;
 };
 

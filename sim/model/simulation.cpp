@@ -470,9 +470,18 @@ struct EntityHash {
 };
 
 /// What one part of a run knows at its end; a sequential run is the one part.
+/// A population's access links, summed over the ports one part holds.
+struct AccessTotals {
+    net::PortStats up, down;
+    Duration max_busy_up{0}, max_busy_down{0};
+};
+
 struct PartOutcome {
-    std::vector<net::PortStats> port_stats;  ///< by direction, 2 * link + (0: a->b, 1: b->a)
-    std::vector<char> have_port;
+    /// Ports of listed links (population access links aside), by direction index
+    /// 2 * link + (0: a->b, 1: b->a), in increasing order.
+    std::vector<std::uint32_t> port_index;
+    std::vector<net::PortStats> port_stats;
+    std::vector<AccessTotals> access;   ///< per population block
     std::vector<ServerReport> servers;  ///< in node order
     PacketCounters counters;
     std::uint64_t datagrams_sent = 0, datagrams_delivered = 0, datagrams_dropped = 0;
@@ -488,8 +497,9 @@ struct PartOutcome {
     std::vector<std::byte> bytes() const {
         std::vector<std::byte> out;
         ByteWriter b(out);
+        b.put_all(std::span<const std::uint32_t>(port_index));
         b.put_all(std::span<const net::PortStats>(port_stats));
-        b.put_all(std::span<const char>(have_port));
+        b.put_all(std::span<const AccessTotals>(access));
         b.put_all(std::span<const ServerReport>(servers));
         b.put(counters);
         b.put(datagrams_sent);
@@ -510,8 +520,9 @@ struct PartOutcome {
     static PartOutcome from(std::span<const std::byte> in) {
         PartOutcome o;
         ByteReader b(in);
+        b.get_all(o.port_index);
         b.get_all(o.port_stats);
-        b.get_all(o.have_port);
+        b.get_all(o.access);
         b.get_all(o.servers);
         o.counters = b.get<PacketCounters>();
         o.datagrams_sent = b.get<std::uint64_t>();
@@ -537,11 +548,15 @@ PartOutcome merge(std::vector<PartOutcome> parts) {
     PartOutcome all = std::move(parts.front());
     for (std::size_t k = 1; k < parts.size(); ++k) {
         PartOutcome& p = parts[k];
-        for (std::size_t i = 0; i < p.have_port.size(); ++i) {
-            if (!p.have_port[i]) continue;
-            MSGSIM_CHECK(!all.have_port[i], "a port held by two parts");
-            all.port_stats[i] = p.port_stats[i];
-            all.have_port[i] = 1;
+        all.port_index.insert(all.port_index.end(), p.port_index.begin(), p.port_index.end());
+        all.port_stats.insert(all.port_stats.end(), p.port_stats.begin(), p.port_stats.end());
+        for (std::size_t i = 0; i < all.access.size(); ++i) {
+            AccessTotals& a = all.access[i];
+            const AccessTotals& b = p.access[i];
+            a.up += b.up;
+            a.down += b.down;
+            a.max_busy_up = std::max(a.max_busy_up, b.max_busy_up);
+            a.max_busy_down = std::max(a.max_busy_down, b.max_busy_down);
         }
         all.servers.insert(all.servers.end(), p.servers.begin(), p.servers.end());
         all.counters += p.counters;
@@ -555,6 +570,22 @@ PartOutcome merge(std::vector<PartOutcome> parts) {
         all.interrupted |= p.interrupted;
         MSGSIM_CHECK(p.now == all.now, "parts ended at different times");
     }
+    // Ports in direction order (each is held by one part).
+    std::vector<std::uint32_t> order(all.port_index.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return all.port_index[a] < all.port_index[b];
+    });
+    std::vector<std::uint32_t> index;
+    std::vector<net::PortStats> stats;
+    for (const std::uint32_t i : order) {
+        MSGSIM_CHECK(index.empty() || index.back() != all.port_index[i], "a port held twice");
+        index.push_back(all.port_index[i]);
+        stats.push_back(all.port_stats[i]);
+    }
+    all.port_index = std::move(index);
+    all.port_stats = std::move(stats);
     std::sort(all.servers.begin(), all.servers.end(),
               [](const ServerReport& a, const ServerReport& b) { return a.node < b.node; });
     std::sort(all.hashes.begin(), all.hashes.end());
@@ -766,7 +797,8 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
         builder.restrict_to(partition->part_of, rank);
         // Messages cross parts only between servers (over the backbone), where the lookahead
         // is: a device must be in its server's part.
-        for (NodeIndex i = 0; i < spec.nodes.size(); ++i) {
+        const bool messages = !spec.messages.empty() || !spec.poisson.empty();
+        for (NodeIndex i = 0; messages && i < spec.nodes.size(); ++i) {
             if (!world->is_phone(i) || world->server_of[i] == net::kNoNode) continue;
             if (partition->part_of[i] != partition->part_of[world->server_of[i]]) {
                 throw UnsupportedError(
@@ -774,8 +806,12 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
                     "device " + spec.nodes[i].id + " and its server " +
                         spec.nodes[world->server_of[i]].id + " fall in different parts of the " +
                         std::to_string(ranks::size()) +
-                        "-rank run; a device must share its server's part (try --partition "
-                        "region, or fewer ranks)");
+                        "-rank run, and a device must share its server's part: " +
+                        (*hooks.partition == net::PartitionMethod::Region
+                             ? "--partition region splits a region when there are fewer "
+                               "server regions than ranks; run with at most as many ranks "
+                               "as server regions"
+                             : std::string("try --partition region")));
             }
         }
         world->journal.index_keys();
@@ -853,15 +889,29 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
 
     // What this part holds: every port, server and entity of a sequential run.
     PartOutcome part;
-    part.port_stats.resize(2 * spec.links.size());
-    part.have_port.assign(2 * spec.links.size(), 0);
-    for (std::size_t i = 0; i < spec.links.size(); ++i) {
+    // A million access links are summed per population block here, not listed.
+    std::vector<std::uint32_t> block_of(spec.links.size(), UINT32_MAX);
+    for (std::uint32_t k = 0; k < spec.populations.size(); ++k) {
+        const PopulationRange& p = spec.populations[k];
+        std::fill_n(block_of.begin() + p.first_link, p.devices, k);
+    }
+    part.access.resize(spec.populations.size());
+    for (std::uint32_t i = 0; i < spec.links.size(); ++i) {
         const net::LinkSpec& l = spec.links[i];
-        for (const auto& [dir, from, to] : {std::tuple{0, l.a, l.b}, std::tuple{1, l.b, l.a}}) {
+        for (const auto& [dir, from, to] : {std::tuple{0u, l.a, l.b}, std::tuple{1u, l.b, l.a}}) {
             if (!nodes[from]) continue;
-            part.port_stats[2 * i + dir] =
+            const net::PortStats& st =
                 nodes[from]->ports()[static_cast<std::size_t>(nodes[from]->port_to(to))].stats();
-            part.have_port[2 * i + dir] = 1;
+            if (block_of[i] == UINT32_MAX) {
+                part.port_index.push_back(2 * i + dir);
+                part.port_stats.push_back(st);
+                continue;
+            }
+            // a -> b is the device's uplink (population links run device to router).
+            AccessTotals& a = part.access[block_of[i]];
+            (dir == 0 ? a.up : a.down) += st;
+            Duration& max_busy = dir == 0 ? a.max_busy_up : a.max_busy_down;
+            max_busy = std::max(max_busy, st.busy);
         }
     }
     for (auto& n : nodes) {
@@ -938,30 +988,19 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
     r.datagrams.dropped = part.datagrams_dropped;
     r.datagrams.delays = std::move(part.datagram_delays);
     r.route_updates = std::move(world->route_updates);
-    std::vector<char> generated(spec.links.size(), 0);
-    for (const PopulationRange& p : spec.populations) {
-        PopulationReport pr;
-        pr.name = p.name;
-        pr.users = p.users;
-        pr.devices = p.devices;
-        for (std::uint32_t k = 0; k < p.devices; ++k) {
-            const std::size_t i = p.first_link + k;
-            generated[i] = 1;
-            // a -> b is the device's uplink (population links run device to router).
-            const net::PortStats& up = part.port_stats[2 * i];
-            const net::PortStats& down = part.port_stats[2 * i + 1];
-            pr.uplink += up;
-            pr.downlink += down;
-            pr.max_busy_up = std::max(pr.max_busy_up, up.busy);
-            pr.max_busy_down = std::max(pr.max_busy_down, down.busy);
-        }
-        r.populations.push_back(std::move(pr));
+    for (std::size_t k = 0; k < spec.populations.size(); ++k) {
+        const PopulationRange& p = spec.populations[k];
+        const AccessTotals& a = part.access[k];
+        r.populations.push_back(PopulationReport{p.name, p.users, p.devices, a.up, a.down,
+                                                 a.max_busy_up, a.max_busy_down});
     }
-    for (std::size_t i = 0; i < spec.links.size(); ++i) {
-        if (generated[i]) continue;
-        const net::LinkSpec& l = spec.links[i];
-        r.links.push_back(LinkReport{l.a, l.b, l.bandwidth_bps, part.port_stats[2 * i]});
-        r.links.push_back(LinkReport{l.b, l.a, l.bandwidth_bps, part.port_stats[2 * i + 1]});
+    MSGSIM_CHECK(part.port_index.size() % 2 == 0, "a listed link with one direction");
+    for (std::size_t j = 0; j < part.port_index.size(); ++j) {
+        const std::uint32_t d = part.port_index[j];
+        const net::LinkSpec& l = spec.links[d / 2];
+        MSGSIM_CHECK(d % 2 == j % 2, "a listed link with one direction");
+        r.links.push_back(d % 2 == 0 ? LinkReport{l.a, l.b, l.bandwidth_bps, part.port_stats[j]}
+                                     : LinkReport{l.b, l.a, l.bandwidth_bps, part.port_stats[j]});
     }
     std::uint64_t stored_in_servers = 0;
     for (const ServerReport& s : part.servers)
