@@ -139,6 +139,11 @@ struct RunHooks {
 
 /// Throws UnsupportedError if `spec` asks for something this build cannot model.
 void check_supported(const ModelSpec& spec);
+/// Runs `spec` split into `parts` parts all in this process, window by window, the parts'
+/// events crossing as bytes as over MPI (DESIGN.md's partitioned sequential executor). The
+/// result is the sequential run's, plus `parallel`; tests use it without MPI.
+RunResult run_simulation_in_parts(const ModelSpec& spec, net::PartitionMethod method,
+                                  std::uint32_t parts, QueueKind queue = kDefaultQueue);
 /// Throws UnsupportedError if `spec` cannot run split over `ranks` > 1 ranks (yet).
 void check_partitionable(const ModelSpec& spec, const RunHooks& hooks, int ranks);
 /// Expected work of each node (packets per second through it), from the scenario's traffic
