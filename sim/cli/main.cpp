@@ -16,6 +16,15 @@ namespace {
 std::string rank_prefix() {
     return sim::ranks::parallel() ? "rank " + std::to_string(sim::ranks::rank()) + ": " : "";
 }
+/// An error only this rank may have met: the others could be waiting for it in a
+/// collective, so a parallel run stops them all (MPI_Abort); alone, it just returns.
+int stop_all_ranks(int code) {
+    if (sim::ranks::parallel()) {
+        std::fflush(stderr);
+        sim::ranks::abort_all(code);
+    }
+    return code;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -63,9 +72,9 @@ int main(int argc, char** argv) {
         return kExitBadInput;
     } catch (const sim::InvariantError& e) {
         std::fprintf(stderr, "msgsim: %sinternal error: %s\n", rank_prefix().c_str(), e.what());
-        return kExitFailure;
+        return stop_all_ranks(kExitFailure);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "msgsim: %serror: %s\n", rank_prefix().c_str(), e.what());
-        return kExitFailure;
+        return stop_all_ranks(kExitFailure);
     }
 }
