@@ -72,7 +72,8 @@ Scheduler::Scheduler(QueueKind queue) {
 void Scheduler::add(Entity& e) {
     e.scheduler_ = this;
     if (partitioned()) {
-        MSGSIM_CHECK(e.id() < part_of_.size() && part_of_[e.id()] == part_,
+        MSGSIM_CHECK(e.id() < part_of_.size() &&
+                         (part_of_[e.id()] == part_ || part_of_[e.id()] == kEveryPart),
                      "entity " + std::to_string(e.id()) + " added to the wrong part");
         entities_[e.id()] = &e;
         return;
@@ -85,8 +86,9 @@ void Scheduler::partition(std::vector<std::uint32_t> part_of, std::uint32_t mine
                           PayloadCodec* codec) {
     MSGSIM_CHECK(entities_.empty(), "partition() must come before add()");
     std::uint32_t parts = mine + 1;
-    for (const std::uint32_t p : part_of)
-        parts = std::max(parts, p + 1);
+    for (const std::uint32_t p : part_of) {
+        if (p != kEveryPart) parts = std::max(parts, p + 1);
+    }
     entities_.assign(part_of.size(), nullptr);
     part_of_ = std::move(part_of);
     part_ = mine;
@@ -107,19 +109,31 @@ void Scheduler::push(Entity& src, EntityId dst, Time when, EventKind kind, std::
                   .kind = kind,
                   .payload = payload};
     if (!part_of_.empty() && part_of_[dst] != part_) {
-        push_remote(e);
-        return;
+        if (part_of_[dst] != kEveryPart) {
+            push_remote(e);
+            return;
+        }
+        // A replicated entity: every copy must see what others send it.
+        if (dst != e.src) {
+            for (std::uint32_t p = 0; p < outbox_.size(); ++p) {
+                if (p != part_) push_remote_to(p, e);
+            }
+        }
     }
     push_event(e);
 }
 
 void Scheduler::push_remote(const Event& e) {
+    push_remote_to(part_of_[e.dst], e);
+}
+
+void Scheduler::push_remote_to(std::uint32_t part, const Event& e) {
     MSGSIM_CHECK(e.timer == 0, "a timer must stay with its entity");
     MSGSIM_CHECK(e.when >= window_end_,
                  "entity " + std::to_string(e.src) + " scheduled an event for entity " +
                      std::to_string(e.dst) + " of another part inside the lookahead window");
     // Batch format, per event: the Event record, then the codec's bytes with their length.
-    std::vector<std::byte>& out = outbox_[part_of_[e.dst]];
+    std::vector<std::byte>& out = outbox_[part];
     outbox_min_ = std::min(outbox_min_, e.when);
     const std::size_t at = out.size();
     out.resize(at + sizeof(Event) + sizeof(std::uint32_t));
@@ -227,6 +241,7 @@ std::uint64_t Scheduler::run_on(Queue& queue, Time until, Time end,
                   (std::uint64_t{ev.kind} << 48));
         if (hook_) hook_(hook_context_, ev);
         current_ = ev;
+        if (!part_of_.empty() && part_of_[ev.dst] == kEveryPart) ++replicated_executed_;
         target.on_event(ev);
         ++count;
         if (progress && count >= next_report) {

@@ -107,6 +107,8 @@ public:
     bool stopped() const { return stop_requested_; }
 
     std::uint64_t events_executed() const { return executed_; }
+    /// Of those, the events of replicated entities (kEveryPart), which every part executes.
+    std::uint64_t replicated_events_executed() const { return replicated_executed_; }
     std::size_t pending() const {
         return std::visit([](const auto& q) { return q.size(); }, queue_);
     }
@@ -129,6 +131,10 @@ public:
     /// are not added; events for them are serialized (with `codec`, may be null) into the
     /// outbox of their part. Call before adding entities.
     void partition(std::vector<std::uint32_t> part_of, std::uint32_t mine, PayloadCodec* codec);
+    /// part_of value of an entity replicated in every part (e.g. a control plane that only
+    /// listens and publishes): each part holds a copy; an event another entity sends it
+    /// reaches every copy, and what a copy schedules for itself stays in its part.
+    static constexpr std::uint32_t kEveryPart = UINT32_MAX;
     bool partitioned() const { return !part_of_.empty(); }
     std::uint32_t part() const { return part_; }
     std::uint32_t part_of(EntityId id) const { return part_of_.empty() ? 0 : part_of_[id]; }
@@ -162,6 +168,7 @@ private:
                          const std::function<void(Time)>& progress, std::uint64_t progress_every);
     void push_event(const Event& e);
     void push_remote(const Event& e);
+    void push_remote_to(std::uint32_t part, const Event& e);
 
     // Alternatives in QueueKind order. Pushes dispatch on the index (a well-predicted
     // branch); run() dispatches once and loops on the concrete queue.
@@ -172,6 +179,7 @@ private:
     Time now_ = kTimeZero;
     Event current_{};
     std::uint64_t executed_ = 0;
+    std::uint64_t replicated_executed_ = 0;
     bool stop_requested_ = false;
     EventHook hook_ = nullptr;
     void* hook_context_ = nullptr;

@@ -52,6 +52,7 @@ public:
         const bool least_loaded = spec_.routing.server_selection == "least-loaded" ||
                                   spec_.routing.load_balancer == "least-loaded";
         if (!policy_->adaptive() && spec_.faults.empty() && !least_loaded) return nullptr;
+        // In a partitioned run every part holds a copy (Scheduler::kEveryPart).
         auto c = std::make_unique<RoutingController>(static_cast<EntityId>(nodes.size()), w, kinds_,
                                                      policy_);
         sched.add(*c);
@@ -64,7 +65,7 @@ public:
             directions[spec_.links[i].b].push_back(2 * i + 1);
         }
         for (auto& n : nodes) {
-            if (w.is_phone(n->id())) continue;
+            if (!n || w.is_phone(n->id())) continue;  // phones, or another part's node
             n->enable_reports(c->id(), std::move(directions[n->id()]));
             sched.schedule(Event{.when = kTimeZero,
                                  .seq = 0,
@@ -355,6 +356,16 @@ public:
             b.put(d.count());
         b.put_all(std::span<const NodeIndex>(p.path));
         if (p.kind != Packet::Kind::Datagram) {
+            // Only servers talk across parts: when routes change so that a device must use
+            // a server of another part, this version cannot follow (its journal merge
+            // relies on it), and says so rather than give a wrong result.
+            if (w_.is_phone(p.src) || w_.is_phone(p.dst)) {
+                throw std::runtime_error(
+                    "device " + w_.spec.nodes[w_.is_phone(p.src) ? p.src : p.dst].id +
+                    " had to use a server in another part of the parallel run (its own "
+                    "became unreachable); this version cannot run that over several ranks: "
+                    "run it with one rank");
+            }
             const MessageRecord& m = w_.journal[p.message];
             b.put(m.key);
             b.put<std::uint8_t>(p.kind == Packet::Kind::Data ? 1 : 0);
@@ -700,6 +711,17 @@ net::Partition partition_model(const ModelSpec& spec, net::PartitionMethod metho
             }
         }
     }
+    // The control plane, when there is one, is replicated in every part; what routers and
+    // servers report to it reaches every copy one control delay later, which bounds the
+    // lookahead.
+    const bool least_loaded = spec.routing.server_selection == "least-loaded" ||
+                              spec.routing.load_balancer == "least-loaded";
+    const bool adaptive = net::make_routing_policy(spec.routing.policy)->adaptive();
+    if (adaptive || least_loaded || !spec.faults.empty()) {
+        p.part_of.push_back(Scheduler::kEveryPart);
+        if ((adaptive || least_loaded) && ranks > 1)
+            p.lookahead = std::min(p.lookahead, kControlDelay);
+    }
     return p;
 }
 
@@ -713,12 +735,13 @@ void check_partitionable(const ModelSpec& spec, const RunHooks& hooks, int ranks
     };
     if (spec.routing.load_balancer != "none")
         refuse("/routing/load_balancer", "cannot share a load balancer's state between parts yet");
-    const bool least_loaded = spec.routing.server_selection == "least-loaded" ||
-                              spec.routing.load_balancer == "least-loaded";
-    if (net::make_routing_policy(spec.routing.policy)->adaptive() || least_loaded)
-        refuse("/routing", "needs static routes (the routing controller is not distributed yet)");
-    if (!spec.faults.empty())
-        refuse("/faults", "does not support faults yet (routes change through the controller)");
+    for (std::size_t i = 0; i < spec.faults.size(); ++i) {
+        // A crashing server hands its messages over in ways that read the other parts'
+        // deliveries; routers and links may fail.
+        const FaultSpec& f = spec.faults[i];
+        if (f.node && spec.nodes[*f.node].kind == net::NodeKind::Server)
+            refuse("/faults/" + std::to_string(i) + "/node", "cannot crash a server yet");
+    }
     if (hooks.on_event || hooks.observer != nullptr)
         refuse("/trace", "cannot trace packets or events, or export pcap/Chrome traces, yet");
     if (hooks.on_sample) refuse("/output/timeseries", "cannot sample time series yet");
@@ -830,7 +853,7 @@ Part build_part(const ModelSpec& spec, const RunHooks& hooks, const net::Partiti
     }
     part.nodes = builder.make_nodes(world, *part.sched);
     builder.schedule_faults(part.nodes, *part.sched);
-    if (!partition) part.controller = builder.make_controller(world, *part.sched, part.nodes);
+    part.controller = builder.make_controller(world, *part.sched, part.nodes);
     for (auto& n : part.nodes) {
         if (auto* phone = dynamic_cast<Phone*>(n.get())) phone->schedule_traffic();
     }
@@ -937,7 +960,9 @@ PartOutcome outcome_of(const ModelSpec& spec, Part& p, const ParallelStats& psta
     part.datagrams_delivered = world.datagrams.delivered;
     part.datagrams_dropped = world.datagrams.dropped;
     part.datagram_delays = std::move(world.datagrams.delays);
-    part.events = sched.events_executed();
+    // A replicated entity's events count once, in part 0.
+    part.events =
+        sched.events_executed() - (sched.part() == 0 ? 0 : sched.replicated_events_executed());
     part.interrupted = sched.stopped() ? 1 : 0;
     part.now = sched.now().time_since_epoch().count();
     part.busy_s = pstats.busy_s;
@@ -948,6 +973,9 @@ PartOutcome outcome_of(const ModelSpec& spec, Part& p, const ParallelStats& psta
         for (EntityId id = 0; id < nodes.size(); ++id) {
             if (sched.local(id)) part.hashes.push_back({id, sched.entity_hash(id)});
         }
+        // The control plane is replicated: every copy ran the same events; part 0 reports.
+        if (p.controller && sched.part() == 0)
+            part.hashes.push_back({p.controller->id(), sched.entity_hash(p.controller->id())});
         part.journal = journal_bytes(world.journal, sched);
     }
     return part;
@@ -962,8 +990,9 @@ ParallelReport describe(const net::Partition& partition, net::PartitionMethod me
     pr.lookahead = partition.cut_links.empty() ? Duration{0} : partition.lookahead;
     pr.part_weight = partition.weight;
     pr.part_nodes.assign(pr.ranks, 0);
-    for (const std::uint32_t p : partition.part_of)
-        ++pr.part_nodes[p];
+    for (const std::uint32_t p : partition.part_of) {
+        if (p != Scheduler::kEveryPart) ++pr.part_nodes[p];
+    }
     pr.windows = pstats.windows;
     return pr;
 }
@@ -1099,7 +1128,9 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
     PartOutcome all = merge_parts(gathered, partition, pr, journal);
     r.fingerprint = fingerprint_of(all);
     r.parallel = std::move(pr);
-    return finish(assemble(spec, std::move(all), std::move(journal), {}, std::move(r)));
+    // Route changes: every part's copy of the control plane published the same ones.
+    return finish(assemble(spec, std::move(all), std::move(journal),
+                           std::move(part.world->route_updates), std::move(r)));
 }
 
 RunResult run_simulation_in_parts(const ModelSpec& spec, net::PartitionMethod method,
@@ -1128,7 +1159,8 @@ RunResult run_simulation_in_parts(const ModelSpec& spec, net::PartitionMethod me
     RunResult r;
     r.fingerprint = fingerprint_of(all);
     r.parallel = std::move(pr);
-    r = assemble(spec, std::move(all), std::move(journal), {}, std::move(r));
+    r = assemble(spec, std::move(all), std::move(journal),
+                 std::move(built.front().world->route_updates), std::move(r));
     r.wall_time_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     return r;

@@ -4,6 +4,7 @@
 // tests/mpi/run_over_ranks.py then checks the same over real MPI ranks.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -99,9 +100,30 @@ TEST(PartitionedModel, RefusesACutLinkWithoutLatency) {
     }
 }
 
+TEST(PartitionedModel, AdaptiveRoutingAndLinkFailuresGiveTheSequentialResults) {
+    // The routing controller is replicated in every part: routers' queue reports reach every
+    // copy one control delay later, so every part sees the same route changes.
+    ModelSpec spec = load("scenarios/global-regions.json",
+                          {"routing.policy=congestion-aware", "routing.update_interval=50ms"});
+    // Two backbone links fail and come back.
+    for (const std::uint32_t link : {6u, 17u}) {
+        sim::model::FaultSpec f;
+        f.at = sim::kTimeZero + std::chrono::seconds(2);
+        f.down_for = std::chrono::seconds(3);
+        f.link = link;
+        spec.faults.push_back(f);
+    }
+    const RunResult seq = sim::model::run_simulation(spec);
+    ASSERT_FALSE(seq.route_updates.empty());
+    expect_same_in_parts(spec, {2, 3, 5}, 100);
+    const RunResult par = sim::model::run_simulation_in_parts(spec, PartitionMethod::Region, 3);
+    ASSERT_TRUE(par.parallel);
+    EXPECT_LE(par.parallel->lookahead, sim::model::kControlDelay);
+}
+
 TEST(PartitionedModel, RefusesWhatItCannotSplitYet) {
-    // The routing controller is one entity reading every router's reports.
-    const ModelSpec spec = load("scenarios/congestion-reroute.json");
+    // A load balancer's state is shared by every sender of its region.
+    const ModelSpec spec = load("scenarios/server-pool.json");
     EXPECT_THROW(sim::model::run_simulation_in_parts(spec, PartitionMethod::Region, 2),
                  sim::model::UnsupportedError);
 }

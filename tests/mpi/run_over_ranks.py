@@ -8,8 +8,9 @@ For each scenario below, runs `msgsim run` in one process, then under mpirun -np
 3 (oversubscribed: CI has 2 cores), and checks that trace.json and topology.json are
 byte-identical and summary.json too once its one wall-clock field is masked. The scenarios
 cover messages crossing regions with receipts and sync copies (global-regions), a
-population with presence churn and read receipts (world.json cut to 20,000 users), and
-network-layer datagrams (the chain of tools/bench). Then checks the refusals: a cut link
+population with presence churn and read receipts (world.json cut to 20,000 users),
+network-layer datagrams (the chain of tools/bench), and adaptive routing with a link
+failure (the routing controller replicated on every rank). Then checks the refusals: a cut link
 of zero latency (no lookahead) and a region that must be split. Exits 77 without mpirun.
 """
 import json
@@ -60,6 +61,12 @@ def main():
         "world-20k": [os.path.join(source, "scenarios/world.json"), "--set",
                       "population.users=20000", "--until", "10min", "--trace", "messages"],
         "chain": [chain, "--until", "3s"],
+        # The routing controller, replicated on every rank: adaptive routes and a failure.
+        "adaptive-failure": [os.path.join(source, "scenarios/global-regions.json"), "--set",
+                             "routing.policy=congestion-aware", "--set",
+                             "routing.update_interval=100ms", "--set",
+                             'faults=[{"link":["london-router","new-york-router"],'
+                             '"at":"2s","down_for":"3s"}]'],
     }
     for name, args in cases.items():
         base = os.path.join(work, name + "-1proc")
