@@ -318,8 +318,8 @@ std::vector<std::uint32_t> region_parts(const PartitionInput& in, const Contract
     return part;
 }
 
-/// METIS method, per vertex.
-std::vector<std::uint32_t> metis_parts(const PartitionInput& in, const Contracted& g) {
+/// METIS over the vertices of `g` (which may be groups), every part given at least one.
+std::vector<std::uint32_t> metis_vertex_parts(const PartitionInput& in, const Contracted& g) {
     const std::size_t nv = g.node.size();
     std::vector<std::uint32_t> part(nv, 0);
     if (nv <= in.parts) {
@@ -349,6 +349,41 @@ std::vector<std::uint32_t> metis_parts(const PartitionInput& in, const Contracte
         --count[donor];
         ++count[p];
     }
+    return part;
+}
+
+/// The graph of region groups: one vertex per group (weight: its members'), one edge per
+/// link between two groups (parallel ones are merged by metis_split).
+Contracted group_graph(const Contracted& g, const std::vector<std::uint32_t>& group_of,
+                       std::uint32_t groups) {
+    Contracted gg;
+    gg.node.resize(groups);
+    gg.units.assign(groups, 0);
+    gg.weight.assign(groups, 0.0);
+    gg.adj.resize(groups);
+    for (std::uint32_t v = 0; v < g.node.size(); ++v) {
+        gg.units[group_of[v]] += g.units[v];
+        gg.weight[group_of[v]] += g.weight[v];
+        for (const Edge& e : g.adj[v]) {
+            if (group_of[e.to] != group_of[v])
+                gg.adj[group_of[v]].push_back(Edge{group_of[e.to], e.latency, e.direct});
+        }
+    }
+    return gg;
+}
+
+/// METIS method, per vertex: METIS k-way over the region groups (each region's servers and
+/// the routers nearest to them stay together, as devices must stay with their server), or
+/// over single routers and servers when there are fewer groups than parts.
+std::vector<std::uint32_t> metis_parts(const PartitionInput& in, const Contracted& g) {
+    std::uint32_t groups = 0;
+    const std::vector<std::uint32_t> group_of = region_groups(in, g, groups);
+    if (groups < in.parts) return metis_vertex_parts(in, g);
+    const std::vector<std::uint32_t> group_part =
+        metis_vertex_parts(in, group_graph(g, group_of, groups));
+    std::vector<std::uint32_t> part(g.node.size());
+    for (std::uint32_t v = 0; v < part.size(); ++v)
+        part[v] = group_part[group_of[v]];
     return part;
 }
 

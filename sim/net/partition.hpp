@@ -15,7 +15,7 @@ namespace sim::net {
 
 enum class PartitionMethod : std::uint8_t {
     Region,  ///< each server region with the routers nearest to it, regions packed by weight
-    Metis    ///< METIS k-way over routers and servers, weighted by expected work
+    Metis    ///< METIS k-way over the region groups (or routers and servers), by expected work
 };
 /// "region" or "metis"; nullopt-like false for other names.
 bool parse_partition_method(const std::string& name, PartitionMethod& out);
@@ -52,9 +52,12 @@ struct Partition {
 /// its lowest-index neighbour that has one, else group 0). With fewer groups than parts the
 /// heaviest group is bisected (METIS, or node order without it) until there are enough;
 /// then groups go heaviest first onto the lightest part (ties to the lowest part).
-/// Metis: METIS k-way over routers and servers (phones folded into their access node);
-/// with no more routers and servers than parts, one each. Throws std::invalid_argument
-/// when this build has no METIS, or for inconsistent input (sizes, links to no node).
+/// Metis: METIS k-way over the graph of those region groups (weights: the groups' work;
+/// edges: 1/latency, so long links are cut first), which keeps every device with its
+/// server; with fewer groups than parts, over single routers and servers (phones folded
+/// into their access node), one each when there are no more of them than parts. Throws
+/// std::invalid_argument when this build has no METIS, or for inconsistent input (sizes, links to
+/// no node).
 Partition partition_topology(const PartitionInput& in);
 
 }  // namespace sim::net
