@@ -47,7 +47,7 @@ void Node::on_event(const Event& e) {
             take_port_down(e.slot);
             return;
         case ev::PortUp:
-            ports_[e.slot].go_up();
+            bring_port_up(e.slot);
             return;
         case ev::NodeDown:
             down_ = true;
@@ -57,8 +57,8 @@ void Node::on_event(const Event& e) {
             return;
         case ev::NodeUp:
             down_ = false;
-            for (auto& p : ports_)
-                p.go_up();
+            for (std::uint32_t p = 0; p < ports_.size(); ++p)
+                bring_port_up(p);
             on_node_up();
             return;
         case ev::ReportTick:
@@ -195,7 +195,7 @@ void Node::on_arrive(std::uint32_t pid, std::uint32_t back) {
     p.path.push_back(id());
     // A packet still propagating when its link went down is lost with the link: `back` is
     // this node's port on the link it came over (the sending port's reverse).
-    if (down_ || !ports_[back].up()) {
+    if (down_ || (ports_down_ != 0 && !ports_[back].up())) {
         ++world_.counters.drops_link_down;
         discard(pid, PacketObserver::What::DroppedLinkDown);
         return;
@@ -210,10 +210,16 @@ void Node::on_arrive(std::uint32_t pid, std::uint32_t back) {
 }
 
 void Node::take_port_down(std::uint32_t port) {
+    if (ports_[port].up()) ++ports_down_;
     for (const auto& q : ports_[port].go_down()) {
         ++world_.counters.drops_link_down;
         discard(q.packet, PacketObserver::What::DroppedLinkDown);
     }
+}
+
+void Node::bring_port_up(std::uint32_t port) {
+    if (!ports_[port].up()) --ports_down_;
+    ports_[port].go_up();
 }
 
 }  // namespace sim::model
