@@ -1,5 +1,5 @@
 // The future event set, three interchangeable implementations with one interface
-// (empty, size, top, push, pop, reserve), all popping in exactly Event's (when, src, seq)
+// (empty, size, top, ahead, push, pop, reserve), all popping in exactly Event's (when, src, seq)
 // order: a 4-ary heap of records, a compact heap of 16-byte keys over a record pool, and a
 // ladder queue. The Scheduler holds one of them, chosen per run (QueueKind); the
 // benchmarks in tests/bench measure all three, and kDefaultQueue is the fastest there.
@@ -34,6 +34,8 @@ public:
     bool empty() const { return heap_.empty(); }
     std::size_t size() const { return heap_.size(); }
     const Event& top() const { return heap_.front(); }
+    /// The event popped k pops from now, if cheaply known (a prefetch hint); else nullptr.
+    const Event* ahead(std::size_t /*k*/) const { return nullptr; }
     void reserve(std::size_t n) { heap_.reserve(n); }
 
     void push(const Event& e);
@@ -53,6 +55,7 @@ public:
     bool empty() const { return keys_.empty(); }
     std::size_t size() const { return keys_.size(); }
     const Event& top() const { return pool_[keys_.front().index]; }
+    const Event* ahead(std::size_t /*k*/) const { return nullptr; }
     void reserve(std::size_t n);
 
     void push(const Event& e);
@@ -99,6 +102,11 @@ public:
         if (side_.empty() || (!bottom_.empty() && bottom_.back() < side_.top()))
             return bottom_.back();
         return side_.top();
+    }
+    /// The event k pops after top() while bottom alone holds the next events (the common
+    /// case), else nullptr: lets the scheduler start loading what later events will touch.
+    const Event* ahead(std::size_t k) const {
+        return side_.empty() && k < bottom_.size() ? &bottom_[bottom_.size() - 1 - k] : nullptr;
     }
     void reserve(std::size_t n);
 

@@ -159,6 +159,9 @@ void Phone::on_model_event(const Event& e) {
 }
 
 void Phone::send_datagram(std::uint32_t source, std::uint64_t sent_so_far) {
+    // In a large population both the source's spec and the phone's port are cache misses:
+    // start loading the port now, so that the two overlap.
+    prefetch_port(0);
     const DatagramSpec& d = world_.spec.datagrams[source];
     const std::uint32_t pid = world_.packets.make();
     Packet& p = world_.packets[pid];
