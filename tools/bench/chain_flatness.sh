@@ -33,9 +33,9 @@ python3 - "$msgsim" "$work" "$reps" $sizes <<'PY'
 import json, os, subprocess, sys, time
 msgsim, work, reps, sizes = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
 
-def run(n, extra):
+def run(n, key, extra):
     start = time.perf_counter()
-    p = subprocess.Popen([msgsim, "run", f"{work}/chain-{n}.json", "-o", f"{work}/out-{n}",
+    p = subprocess.Popen([msgsim, "run", f"{work}/chain-{n}.json", "-o", f"{work}/{key}-{n}",
                           "--quiet", "--no-progress", *extra], stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(p.pid, 0)
     if status != 0:
@@ -46,7 +46,7 @@ best = {}
 for _ in range(reps):  # interleaved, so that a busy spell hits every configuration alike
     for n in sizes:
         for key, extra in (("full", []), ("setup", ["--until", "1ns"])):
-            wall, cpu = run(n, extra)
+            wall, cpu = run(n, key, extra)
             old = best.get((n, key), (float("inf"), float("inf")))
             best[(n, key)] = (min(old[0], wall), min(old[1], cpu))
 
@@ -56,7 +56,7 @@ print(f"{'N':>6} {'full cpu s':>10} {'to 1 ns cpu s':>13} {'loop pkt/cpu-s':>15}
 rates = {}
 for n in sizes:
     (fw, fc), (_, sc) = best[(n, "full")], best[(n, "setup")]
-    sent = json.load(open(f"{work}/out-{n}/summary.json"))["datagrams"]["sent"]
+    sent = json.load(open(f"{work}/full-{n}/summary.json"))["datagrams"]["sent"]
     rates[n] = (sent / max(fc - sc, 1e-9), sent / fc, sent / fw)
     print(f"{n:>6} {fc:10.3f} {sc:13.3f} {rates[n][0]:15,.0f} {rates[n][1]:18,.0f} "
           f"{rates[n][2]:19,.0f}")
