@@ -113,24 +113,38 @@ std::uint64_t flow_of(const Packet& p) {
 }  // namespace
 
 void Node::transmit(std::uint32_t pid) {
-    const Packet& p = world_.packets[pid];
+    Packet& p = world_.packets[pid];
     NodeIndex hop = net::kNoNode;
     std::int64_t port = -1;
     if (world_.is_phone(id())) {
         port = ports_.empty() ? -1 : 0;  // a phone's one link
-    } else if (world_.is_phone(p.dst)) {
+        return start_hop_or_drop(port, pid);
+    }
+    if (p.dst_kind == Packet::DstKind::Unknown) {
+        if (world_.is_phone(p.dst)) {
+            p.dst_kind = Packet::DstKind::Phone;
+            p.dst_router = world_.access_router[p.dst];
+            p.dst_router_port = world_.router_port[p.dst];
+        } else {
+            p.dst_kind = Packet::DstKind::Other;
+        }
+    }
+    if (p.dst_kind == Packet::DstKind::Phone) {
         // Phones are leaves: route to their access router, then take the last hop (whose
         // port is known, not searched among a router's many phones).
-        const NodeIndex router = world_.access_router[p.dst];
-        if (router == id()) {
-            port = world_.router_port[p.dst];
+        if (p.dst_router == id()) {
+            port = p.dst_router_port;
         } else {
-            hop = world_.routing().next_hop(id(), router, flow_of(p));
+            hop = world_.routing().next_hop(id(), p.dst_router, flow_of(p));
         }
     } else {
         hop = world_.routing().next_hop(id(), p.dst, flow_of(p));
     }
     if (hop != net::kNoNode) port = port_to(hop);
+    start_hop_or_drop(port, pid);
+}
+
+void Node::start_hop_or_drop(std::int64_t port, std::uint32_t pid) {
     if (port < 0) {
         ++world_.counters.drops_no_route;
         discard(pid, PacketObserver::What::DroppedLinkDown);

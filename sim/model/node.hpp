@@ -125,6 +125,8 @@ protected:
 
 private:
     void start_hop(std::uint32_t port, std::uint32_t pid);
+    /// start_hop, or a no-route drop when `port` is -1.
+    void start_hop_or_drop(std::int64_t port, std::uint32_t pid);
     void on_tx_done(const Event& e);
     void on_arrive(std::uint32_t pid, std::uint32_t back);
     void take_port_down(std::uint32_t port);
