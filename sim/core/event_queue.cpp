@@ -145,6 +145,7 @@ LadderQueue::LadderQueue() : top_start_(kMinTicks - 1), top_min_(kMaxTicks), top
 void LadderQueue::reserve(std::size_t n) {
     pool_.reserve(n);
     next_.reserve(n);
+    ticks_.reserve(n);
 }
 
 LadderQueue::Node LadderQueue::allocate(const Event& e) {
@@ -152,11 +153,13 @@ LadderQueue::Node LadderQueue::allocate(const Event& e) {
     if (n != kNil) {
         free_ = next_[n];
         pool_[n] = e;
+        ticks_[n] = ticks(e);
     } else {
         MSGSIM_CHECK(pool_.size() < kNil, "more than 2^32 - 1 pending events");
         n = static_cast<Node>(pool_.size());
         pool_.push_back(e);
         next_.push_back(kNil);
+        ticks_.push_back(ticks(e));
     }
     return n;
 }
@@ -241,7 +244,7 @@ void LadderQueue::gather(Node list) {
     gathered_.clear();
     for (Node i = list; i != kNil; i = next_[i]) {
         gathered_.push_back(i);
-        __builtin_prefetch(&pool_[i]);
+        __builtin_prefetch(&ticks_[i]);
     }
 }
 
@@ -260,7 +263,7 @@ void LadderQueue::spread(Rung& r, std::int64_t start, std::int64_t span) {
     if (r.heads.size() < buckets) r.heads.resize(buckets, kNil);
     for (const Node i : gathered_) {
         const auto b =
-            static_cast<std::size_t>(static_cast<std::uint64_t>(ticks(pool_[i]) - start) / width);
+            static_cast<std::size_t>(static_cast<std::uint64_t>(ticks_[i] - start) / width);
         next_[i] = r.heads[b];
         r.heads[b] = i;
     }
@@ -301,6 +304,9 @@ void LadderQueue::refill() {
             ++rung_count_;
             continue;
         }
+        // Only now are the records read: start loading them all, then copy.
+        for (const Node i : gathered_)
+            __builtin_prefetch(&pool_[i]);
         bottom_.clear();
         for (const Node i : gathered_) {
             bottom_.push_back(pool_[i]);

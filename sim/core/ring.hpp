@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <utility>
 
@@ -70,7 +71,8 @@ public:
 
 private:
     void grow() {
-        const std::size_t capacity = capacity_ == 0 ? 4 : 2 * capacity_;
+        MSGSIM_CHECK(capacity_ < (std::uint32_t{1} << 31), "ring capacity overflow");
+        const std::uint32_t capacity = capacity_ == 0 ? 4 : 2 * capacity_;
         auto data = std::make_unique<T[]>(capacity);
         for (std::size_t i = 0; i < size_; ++i)
             data[i] = std::move((*this)[i]);
@@ -79,10 +81,12 @@ private:
         head_ = 0;
     }
 
+    // 32-bit counts keep a Ring at 24 bytes, so it shares a cache line with a port's
+    // counters (net::Port).
     std::unique_ptr<T[]> data_;
-    std::size_t capacity_ = 0;  ///< 0 or a power of two
-    std::size_t head_ = 0;
-    std::size_t size_ = 0;
+    std::uint32_t capacity_ = 0;  ///< 0 or a power of two
+    std::uint32_t head_ = 0;
+    std::uint32_t size_ = 0;
 };
 
 }  // namespace sim

@@ -47,7 +47,7 @@ void Node::on_event(const Event& e) {
             take_port_down(e.slot);
             return;
         case ev::PortUp:
-            ports_[e.slot].go_up();
+            bring_port_up(e.slot);
             return;
         case ev::NodeDown:
             down_ = true;
@@ -57,8 +57,8 @@ void Node::on_event(const Event& e) {
             return;
         case ev::NodeUp:
             down_ = false;
-            for (auto& p : ports_)
-                p.go_up();
+            for (std::uint32_t p = 0; p < ports_.size(); ++p)
+                bring_port_up(p);
             on_node_up();
             return;
         case ev::ReportTick:
@@ -113,24 +113,38 @@ std::uint64_t flow_of(const Packet& p) {
 }  // namespace
 
 void Node::transmit(std::uint32_t pid) {
-    const Packet& p = world_.packets[pid];
+    Packet& p = world_.packets[pid];
     NodeIndex hop = net::kNoNode;
     std::int64_t port = -1;
     if (world_.is_phone(id())) {
         port = ports_.empty() ? -1 : 0;  // a phone's one link
-    } else if (world_.is_phone(p.dst)) {
+        return start_hop_or_drop(port, pid);
+    }
+    if (p.dst_kind == Packet::DstKind::Unknown) {
+        if (world_.is_phone(p.dst)) {
+            p.dst_kind = Packet::DstKind::Phone;
+            p.dst_router = world_.access_router[p.dst];
+            p.dst_router_port = world_.router_port[p.dst];
+        } else {
+            p.dst_kind = Packet::DstKind::Other;
+        }
+    }
+    if (p.dst_kind == Packet::DstKind::Phone) {
         // Phones are leaves: route to their access router, then take the last hop (whose
         // port is known, not searched among a router's many phones).
-        const NodeIndex router = world_.access_router[p.dst];
-        if (router == id()) {
-            port = world_.router_port[p.dst];
+        if (p.dst_router == id()) {
+            port = p.dst_router_port;
         } else {
-            hop = world_.routing().next_hop(id(), router, flow_of(p));
+            hop = world_.routing().next_hop(id(), p.dst_router, flow_of(p));
         }
     } else {
         hop = world_.routing().next_hop(id(), p.dst, flow_of(p));
     }
     if (hop != net::kNoNode) port = port_to(hop);
+    start_hop_or_drop(port, pid);
+}
+
+void Node::start_hop_or_drop(std::int64_t port, std::uint32_t pid) {
     if (port < 0) {
         ++world_.counters.drops_no_route;
         discard(pid, PacketObserver::What::DroppedLinkDown);
@@ -195,7 +209,7 @@ void Node::on_arrive(std::uint32_t pid, std::uint32_t back) {
     p.path.push_back(id());
     // A packet still propagating when its link went down is lost with the link: `back` is
     // this node's port on the link it came over (the sending port's reverse).
-    if (down_ || !ports_[back].up()) {
+    if (down_ || (ports_down_ != 0 && !ports_[back].up())) {
         ++world_.counters.drops_link_down;
         discard(pid, PacketObserver::What::DroppedLinkDown);
         return;
@@ -210,10 +224,16 @@ void Node::on_arrive(std::uint32_t pid, std::uint32_t back) {
 }
 
 void Node::take_port_down(std::uint32_t port) {
+    if (ports_[port].up()) ++ports_down_;
     for (const auto& q : ports_[port].go_down()) {
         ++world_.counters.drops_link_down;
         discard(q.packet, PacketObserver::What::DroppedLinkDown);
     }
+}
+
+void Node::bring_port_up(std::uint32_t port) {
+    if (!ports_[port].up()) --ports_down_;
+    ports_[port].go_up();
 }
 
 }  // namespace sim::model

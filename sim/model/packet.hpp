@@ -16,10 +16,18 @@ using net::NodeIndex;
 struct Packet {
     enum class Kind : std::uint8_t { Data, Ack, Busy, Datagram };
     Kind kind = Kind::Data;
-    std::uint8_t leg = 0;          ///< 0: sender device -> server, 1: server -> recipient device
-    bool hop_is_access = false;    ///< the current hop touches a phone
+    std::uint8_t leg = 0;        ///< 0: sender device -> server, 1: server -> recipient device
+    bool hop_is_access = false;  ///< the current hop touches a phone
+    /// Where dst hangs off the network, looked up by the first router the packet crosses
+    /// (Node::transmit), so that the routers after it need not read three per-node arrays
+    /// (cache misses in a large population): unknown, a phone (dst_router and
+    /// dst_router_port are its access router and that router's port toward it), or not.
+    enum class DstKind : std::uint8_t { Unknown, Phone, Other };
+    DstKind dst_kind = DstKind::Unknown;
     NodeIndex src = net::kNoNode;  ///< transport endpoints
     NodeIndex dst = net::kNoNode;
+    NodeIndex dst_router = net::kNoNode;
+    std::uint32_t dst_router_port = 0;
     std::uint32_t message = 0;  ///< journal index
     std::uint32_t seq = 0;      ///< 0 .. count - 1
     std::uint32_t count = 1;

@@ -28,9 +28,8 @@ void Phone::schedule_traffic() {
             first = Duration{
                 std::llround(-std::log(traffic_rng_.uniform01_open0()) / d.rate_per_s * 1e9)};
         } else if (d.random_phase) {
-            const Duration phase{std::llround(traffic_rng_.uniform01() / d.rate_per_s * 1e9)};
-            extra().datagram_phase[static_cast<std::uint32_t>(i)] = phase;
-            first = phase;
+            // Not stored: send_datagram recovers it from the time of each datagram.
+            first = Duration{std::llround(traffic_rng_.uniform01() / d.rate_per_s * 1e9)};
         }
         if (d.start + first < d.stop)
             send(id(), d.start + first - kTimeZero, ev::DatagramNext, 0,
@@ -161,6 +160,9 @@ void Phone::on_model_event(const Event& e) {
 }
 
 void Phone::send_datagram(std::uint32_t source, std::uint64_t sent_so_far) {
+    // In a large population both the source's spec and the phone's port are cache misses:
+    // start loading the port now, so that the two overlap.
+    prefetch_port(0);
     const DatagramSpec& d = world_.spec.datagrams[source];
     const std::uint32_t pid = world_.packets.make();
     Packet& p = world_.packets[pid];
@@ -185,11 +187,14 @@ void Phone::send_datagram(std::uint32_t source, std::uint64_t sent_so_far) {
             now() +
             Duration{std::llround(-std::log(traffic_rng_.uniform01_open0()) / d.rate_per_s * 1e9)};
     } else {
-        // The n-th datagram at start + phase + n / rate exactly: no drift from rounding.
-        const auto it = extra().datagram_phase.find(source);
-        const Duration phase = it == extra().datagram_phase.end() ? Duration{0} : it->second;
-        next =
-            d.start + phase + Duration{std::llround(static_cast<double>(n) * 1e9 / d.rate_per_s)};
+        // The n-th datagram at start + phase + n / rate exactly: no drift from rounding. This
+        // one (number n - 1) was sent at start + phase + offset(n - 1), so the phase need not
+        // be kept per source: a lookup in cold per-phone state on every datagram of a large
+        // population.
+        const auto offset = [&](std::uint64_t k) {
+            return Duration{std::llround(static_cast<double>(k) * 1e9 / d.rate_per_s)};
+        };
+        next = now() + (offset(n) - offset(sent_so_far));
     }
     if (next < d.stop) send(id(), next - now(), ev::DatagramNext, n, source);
 }

@@ -41,8 +41,6 @@ private:
     Rng reading_rng_;
     /// Rarely used state, allocated on first use (a million idle phones need none of it).
     struct Extra {
-        /// Random phase of each CBR datagram source of this phone (ns), by source index.
-        std::unordered_map<std::uint32_t, Duration> datagram_phase;
         /// Messages refused by a busy server: their first leg start and next generation.
         std::unordered_map<std::uint32_t, std::pair<Time, std::uint32_t>> busy_retry;
     };

@@ -16,6 +16,9 @@ World::World(const ModelSpec& s, std::shared_ptr<net::Routing> r)
       router_port(s.nodes.size(), 0),
       presence_of_(s.nodes.size(), kAlwaysOnline),
       routing_(std::move(r)) {
+    phone_.reserve(s.nodes.size());
+    for (const NodeSpec& n : s.nodes)
+        phone_.push_back(n.kind == net::NodeKind::Phone ? 1 : 0);
     // Counting sort of the datagram sources by sending node.
     datagram_first_.assign(s.nodes.size() + 1, 0);
     for (const DatagramSpec& d : s.datagrams) {

@@ -121,7 +121,8 @@ struct World {
     /// `server` is reachable from `router` on the routes in force (up and connected).
     bool reachable(NodeIndex router, NodeIndex server);
 
-    bool is_phone(NodeIndex n) const { return spec.nodes[n].kind == net::NodeKind::Phone; }
+    /// From a byte per node, not spec.nodes (232 bytes each): asked on every hop.
+    bool is_phone(NodeIndex n) const { return phone_[n] != 0; }
     bool online(NodeIndex device, Time t) const;
     /// The first instant >= t at which `device` is online.
     Time next_online(NodeIndex device, Time t) const;
@@ -134,6 +135,7 @@ struct World {
 
 private:
     static constexpr std::uint32_t kAlwaysOnline = UINT32_MAX;
+    std::vector<std::uint8_t> phone_;            ///< per node: 1 for a phone
     std::vector<std::uint32_t> presence_of_;     ///< per node: index into spec.presence
     std::vector<std::vector<double>> zipf_cdf_;  ///< per Poisson stream (Zipf choice only)
     std::shared_ptr<net::Routing> routing_;

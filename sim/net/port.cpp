@@ -8,9 +8,11 @@
 namespace sim::net {
 
 Port::Port(const LinkSpec& spec, NodeIndex peer, Rng loss_rng)
-    : peer_(peer),
+    : bandwidth_bps_(spec.bandwidth_bps),
       latency_(spec.latency),
-      bandwidth_bps_(spec.bandwidth_bps),
+      peer_(peer),
+      lossy_(spec.loss.model != LossSpec::Model::None),
+      red_(spec.red.enabled),
       spec_(&spec),
       rng_(loss_rng) {
     MSGSIM_CHECK(bandwidth_bps_ > 0, "link bandwidth must be positive");
@@ -22,11 +24,11 @@ Port::Admit Port::offer(std::uint32_t packet, std::uint32_t bytes, Time now) {
         return Admit::DroppedDown;
     }
     const Queued q{packet, bytes, now};
-    if (!in_flight_) {
+    if (!busy_) {
         start(q, now);
         return Admit::StartNow;
     }
-    if (spec_->red.enabled && red_drops()) {
+    if (red_ && red_drops()) {
         ++stats_.drops_red;
         return Admit::DroppedEarly;
     }
@@ -46,6 +48,7 @@ Port::Admit Port::offer(std::uint32_t packet, std::uint32_t bytes, Time now) {
 
 Port::Queued Port::start(Queued q, Time now) {
     in_flight_ = q;
+    busy_ = true;
     tx_started_ = now;
     ++stats_.waits;
     stats_.total_wait += now - q.enqueued;
@@ -98,13 +101,13 @@ bool Port::draw_loss() {
 }
 
 Port::Finished Port::finish(Time now) {
-    MSGSIM_CHECK(in_flight_.has_value(), "transmission finished on an idle port");
-    Finished f{*in_flight_, true, std::nullopt};
-    in_flight_.reset();
+    MSGSIM_CHECK(busy_, "transmission finished on an idle port");
+    Finished f{in_flight_, true, std::nullopt};
+    busy_ = false;
     ++stats_.packets_sent;
     stats_.bytes_sent += f.packet.bytes;
     stats_.busy += now - tx_started_;
-    if (draw_loss()) {
+    if (lossy_ && draw_loss()) {
         f.delivered = false;
         ++stats_.drops_loss;
     }
@@ -123,9 +126,9 @@ std::vector<Port::Queued> Port::go_down() {
     ++epoch_;
     std::vector<Queued> dropped;
     dropped.reserve(queue_.size() + 1);
-    if (in_flight_) {
-        dropped.push_back(*in_flight_);
-        in_flight_.reset();
+    if (busy_) {
+        dropped.push_back(in_flight_);
+        busy_ = false;
     }
     for (; !queue_.empty(); queue_.pop_front())
         dropped.push_back(queue_.front());

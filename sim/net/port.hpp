@@ -66,7 +66,13 @@ inline std::uint64_t bytes_after_dequeue(std::uint64_t queued, std::uint32_t byt
     return queued - bytes;
 }
 
-class Port {
+/// Laid out for the per-packet path (offer, finish, and the owner reading peer, latency,
+/// epoch): a large population has a million ports that are each touched once in a while,
+/// so every cache line a packet touches is a miss. The first line holds what every packet
+/// reads; the second the queue and the counters every packet bumps; the third and fourth
+/// what only queued, early-dropped or lost packets need. Aligned to the 128-byte pairs of
+/// lines that the L2 spatial prefetcher fetches together, the first two come as one.
+class alignas(128) Port {
 public:
     struct Queued {
         std::uint32_t packet;
@@ -87,13 +93,13 @@ public:
     Duration latency() const { return latency_; }
     std::uint64_t bandwidth_bps() const { return bandwidth_bps_; }
     bool up() const { return up_; }
-    bool busy() const { return in_flight_.has_value(); }
+    bool busy() const { return busy_; }
     const PortStats& stats() const { return stats_; }
     std::uint64_t queued_bytes() const { return queued_bytes_; }
     std::size_t queued_packets() const { return queue_.size(); }
     /// Time the transmitter has been busy up to `now`, the transmission in progress included.
     Duration busy_until(Time now) const {
-        return stats_.busy + (in_flight_ ? now - tx_started_ : Duration{0});
+        return stats_.busy + (busy_ ? now - tx_started_ : Duration{0});
     }
 
     /// Offers a packet. On StartNow the caller schedules the end of transmission after
@@ -102,7 +108,7 @@ public:
     Admit offer(std::uint32_t packet, std::uint32_t bytes, Time now);
 
     /// The packet being transmitted (valid while busy()).
-    const Queued& in_flight() const { return *in_flight_; }
+    const Queued& in_flight() const { return in_flight_; }
     /// Duration of the current transmission.
     Duration tx_time(std::uint32_t bytes) const { return transmission_time(bytes, bandwidth_bps_); }
 
@@ -128,22 +134,28 @@ private:
     bool red_drops();
     Queued start(Queued q, Time now);
 
+    // Line 1: read by every packet.
+    Queued in_flight_{};  ///< valid while busy_
+    Time tx_started_{};
+    std::uint64_t bandwidth_bps_;
+    Duration latency_;
+    std::uint64_t queued_bytes_ = 0;
     NodeIndex peer_;
     std::uint32_t reverse_ = 0;
-    Duration latency_;
-    std::uint64_t bandwidth_bps_;
+    std::uint32_t epoch_ = 0;
+    bool busy_ = false;
+    bool up_ = true;
+    bool lossy_;  ///< spec_->loss.model != None: finish() draws a loss
+    bool red_;    ///< spec_->red.enabled: offer() runs RED on a busy port
+    // Line 2: the queue and the counters every packet bumps (PortStats starts with them).
+    Ring<Queued> queue_;
+    PortStats stats_;
+    // Lines 3 and 4: queue limits and loss and RED state, for packets that wait or drop.
     const LinkSpec* spec_;
     double red_avg_ = 0;           ///< EWMA of the queue length at arrivals
     std::int64_t red_count_ = -1;  ///< arrivals since the last early drop (-1: none yet)
     Rng rng_;
     bool ge_bad_ = false;  ///< Gilbert-Elliott state
-    bool up_ = true;
-    std::uint32_t epoch_ = 0;
-    Ring<Queued> queue_;
-    std::uint64_t queued_bytes_ = 0;
-    std::optional<Queued> in_flight_;
-    Time tx_started_{};
-    PortStats stats_;
 };
 
 }  // namespace sim::net

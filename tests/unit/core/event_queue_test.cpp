@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <functional>
 #include <set>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "sim/core/distribution.hpp"
@@ -208,6 +210,35 @@ TYPED_TEST(EventQueue, PopsInKeyOrderUnderARandomBulkLoadBelowTheFirstEvent) {
         ASSERT_EQ(q.pop().payload, expected.payload);
     }
     EXPECT_TRUE(q.empty());
+}
+
+TYPED_TEST(EventQueue, AheadIsNullOrTheEventPoppedThatManyPopsLater) {
+    // ahead(k) is a prefetch hint: when it answers, it names the event that pops k pops
+    // from now (if nothing is pushed meanwhile). The heaps never answer; the ladder queue
+    // does while its bottom holds the next events.
+    TypeParam q;
+    Rng rng(7, 2, StreamTag::Traffic);
+    for (std::uint64_t i = 0; i < 3000; ++i)
+        q.push(make_event(static_cast<std::int64_t>(rng.next() % 1000000), 1, i, i));
+    int answered = 0;
+    std::vector<std::pair<std::size_t, std::uint64_t>> promised;  // (pop index, payload)
+    std::vector<std::uint64_t> popped;
+    while (!q.empty()) {
+        for (std::size_t k : {0u, 1u, 2u, 4u, 8u}) {
+            if (const Event* e = q.ahead(k)) {
+                promised.emplace_back(popped.size() + k, e->payload);
+                ++answered;
+            }
+        }
+        popped.push_back(q.pop().payload);
+    }
+    for (const auto& [index, payload] : promised) {
+        ASSERT_LT(index, popped.size());
+        EXPECT_EQ(popped[index], payload);
+    }
+    if (std::is_same_v<TypeParam, LadderQueue>) {
+        EXPECT_GT(answered, 1000);
+    }
 }
 
 TEST(QueueKind, NamesRoundTrip) {
