@@ -332,6 +332,9 @@ MessageRecord get_record(ByteReader& b) {
 /// time. Parts write only the deliveries to their own devices in a replica; the parts'
 /// records are merged at the end.
 class PacketCodec final : public PayloadCodec {
+    static_assert(sizeof(Packet) == 128,
+                  "Packet changed: carry the new field across parts in PacketCodec");
+
 public:
     explicit PacketCodec(World& w) : w_(w) {}
     void encode(const Event& e, std::vector<std::byte>& out) override {
@@ -342,6 +345,9 @@ public:
         b.put(p.kind);
         b.put(p.leg);
         b.put(p.hop_is_access);
+        b.put(p.dst_kind);
+        b.put(p.dst_router);
+        b.put(p.dst_router_port);
         b.put(p.src);
         b.put(p.dst);
         b.put(p.message);
@@ -384,6 +390,9 @@ public:
         p.kind = b.get<Packet::Kind>();
         p.leg = b.get<std::uint8_t>();
         p.hop_is_access = b.get<bool>();
+        p.dst_kind = b.get<Packet::DstKind>();
+        p.dst_router = b.get<NodeIndex>();
+        p.dst_router_port = b.get<std::uint32_t>();
         p.src = b.get<NodeIndex>();
         p.dst = b.get<NodeIndex>();
         p.message = b.get<std::uint32_t>();
