@@ -58,6 +58,8 @@ void print_parallel_stats(const model::ParallelReport& p) {
         static_cast<unsigned long long>(p.windows));
     std::printf("parallel   %llu events crossed between parts\n",
                 static_cast<unsigned long long>(p.remote_events));
+    std::printf("parallel   rank 0: %.3f s building its part, %.3f s in windows, %.3f s merging\n",
+                p.build_s, p.windows_s, p.merge_s);
     for (std::size_t r = 0; r < p.busy_s.size(); ++r) {
         const double total = p.busy_s[r] + p.wait_s[r];
         std::printf(

@@ -940,12 +940,14 @@ PartOutcome outcome_of(const ModelSpec& spec, Part& p, const ParallelStats& psta
         std::fill_n(block_of.begin() + pop.first_link, pop.devices, k);
     }
     part.access.resize(spec.populations.size());
+    // Ports are numbered in link order at each node (make_nodes): no search needed.
+    std::vector<std::uint32_t> next_port(spec.nodes.size(), 0);
     for (std::uint32_t i = 0; i < spec.links.size(); ++i) {
         const net::LinkSpec& l = spec.links[i];
-        for (const auto& [dir, from, to] : {std::tuple{0u, l.a, l.b}, std::tuple{1u, l.b, l.a}}) {
+        const std::uint32_t at[2] = {next_port[l.a]++, next_port[l.b]++};
+        for (const auto& [dir, from] : {std::pair{0u, l.a}, std::pair{1u, l.b}}) {
             if (!nodes[from]) continue;
-            const net::PortStats& st =
-                nodes[from]->ports()[static_cast<std::size_t>(nodes[from]->port_to(to))].stats();
+            const net::PortStats& st = nodes[from]->ports()[at[dir]].stats();
             if (block_of[i] == UINT32_MAX) {
                 part.port_index.push_back(2 * i + dir);
                 part.port_stats.push_back(st);
@@ -1119,27 +1121,40 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
     check_partitionable(spec, hooks, ranks::size());
     const net::Partition partition = partition_model(spec, *hooks.partition, ranks::size());
     const auto rank = static_cast<std::uint32_t>(ranks::rank());
+    auto since = [](std::chrono::steady_clock::time_point t) {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+    };
     Part part = build_part(spec, hooks, &partition, rank);
+    const double build_s = since(wall_start);
     WindowHooks wh;
     if (rank == 0) wh.progress = hooks.progress;
     wh.stop = hooks.stop;
+    auto t = std::chrono::steady_clock::now();
     const ParallelStats pstats =
         run_over_ranks(*part.sched, partition.lookahead, kTimeZero + spec.duration, wh);
-    const auto gathered = ranks::gather(outcome_of(spec, part, pstats).bytes());
+    const double windows_s = since(t);
+    t = std::chrono::steady_clock::now();
+    std::vector<std::byte> mine = outcome_of(spec, part, pstats).bytes();
+    const auto gathered = ranks::gather(mine);
+    mine = {};
     RunResult r;
     ParallelReport pr = describe(partition, *hooks.partition, pstats);
+    pr.build_s = build_s;
+    pr.windows_s = windows_s;
     if (rank != 0) {
         r.parallel = std::move(pr);
         r.interrupted = part.sched->stopped();
         return r;
     }
+    // Route changes: every part's copy of the control plane published the same ones.
+    std::vector<RouteUpdate> route_updates = std::move(part.world->route_updates);
     Journal journal;
     PartOutcome all = merge_parts(gathered, partition, pr, journal);
     r.fingerprint = fingerprint_of(all);
+    pr.merge_s = since(t);
     r.parallel = std::move(pr);
-    // Route changes: every part's copy of the control plane published the same ones.
-    return finish(assemble(spec, std::move(all), std::move(journal),
-                           std::move(part.world->route_updates), std::move(r)));
+    r = assemble(spec, std::move(all), std::move(journal), std::move(route_updates), std::move(r));
+    return finish(std::move(r));
 }
 
 RunResult run_simulation_in_parts(const ModelSpec& spec, net::PartitionMethod method,

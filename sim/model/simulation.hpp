@@ -76,6 +76,9 @@ struct ParallelReport {
     std::uint64_t windows = 0;
     std::uint64_t remote_events = 0;     ///< events that crossed between parts
     std::vector<double> busy_s, wait_s;  ///< per rank: running events, waiting for others
+    /// Rank 0's wall time building its part (partition included), in the windows, and
+    /// gathering and merging the parts' results.
+    double build_s = 0, windows_s = 0, merge_s = 0;
 };
 
 struct RunResult {
