@@ -167,7 +167,13 @@ int run_command(const RunOptions& o) {
         return kExitFailure;
     }
     if (!root) return kExitOk;  // rank 0 holds the merged result
-    if (o.stats && result.parallel) print_parallel_stats(*result.parallel);
+    if (o.stats) {
+        if (result.parallel) {
+            print_parallel_stats(*result.parallel);
+        } else {
+            std::printf("parallel   one process: run under mpirun -np N to split the model\n");
+        }
+    }
 
     const nlohmann::ordered_json summary = io::make_summary(spec, result);
     if (spec.trace != model::TraceLevel::None || o.csv) {
