@@ -14,7 +14,7 @@ targets=(${FUZZ_TARGETS:-fuzz_scenario fuzz_units})
 build=build-fuzz
 
 CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMSGSIM_FUZZ=ON \
-    -DMSGSIM_BUILD_TESTS=OFF -DMSGSIM_BUILD_BENCH=OFF >/dev/null
+    -DMSGSIM_BUILD_TESTS=OFF -DMSGSIM_BUILD_BENCH=OFF -DMSGSIM_MPI=OFF >/dev/null
 cmake --build "$build" -j2 --target "${targets[@]}"
 
 # Seeds, rebuilt every time so they follow the files.
