@@ -67,41 +67,6 @@ void allreduce_min(std::span<std::int64_t> values) {
                   MPI_COMM_WORLD);
 }
 
-void allreduce_sum(std::span<std::uint64_t> values) {
-    if (g_size == 1) return;
-    MPI_Allreduce(MPI_IN_PLACE, values.data(), to_int(values.size()), MPI_UINT64_T, MPI_SUM,
-                  MPI_COMM_WORLD);
-}
-
-std::vector<std::vector<std::byte>> alltoall(const std::vector<std::vector<std::byte>>& out) {
-    MSGSIM_CHECK(out.size() == static_cast<std::size_t>(g_size), "alltoall: one buffer per rank");
-    if (g_size == 1) return out;
-    // Sizes first, then the bytes in one MPI_Alltoallv.
-    std::vector<int> send_counts(g_size), recv_counts(g_size), send_displ(g_size),
-        recv_displ(g_size);
-    for (int r = 0; r < g_size; ++r)
-        send_counts[r] = to_int(out[r].size());
-    MPI_Alltoall(send_counts.data(), 1, MPI_INT, recv_counts.data(), 1, MPI_INT, MPI_COMM_WORLD);
-    std::size_t send_total = 0, recv_total = 0;
-    for (int r = 0; r < g_size; ++r) {
-        send_displ[r] = to_int(send_total);
-        recv_displ[r] = to_int(recv_total);
-        send_total += static_cast<std::size_t>(send_counts[r]);
-        recv_total += static_cast<std::size_t>(recv_counts[r]);
-    }
-    std::vector<std::byte> send(send_total), recv(recv_total);
-    for (int r = 0; r < g_size; ++r) {
-        if (!out[r].empty()) std::memcpy(send.data() + send_displ[r], out[r].data(), out[r].size());
-    }
-    MPI_Alltoallv(send.data(), send_counts.data(), send_displ.data(), MPI_BYTE, recv.data(),
-                  recv_counts.data(), recv_displ.data(), MPI_BYTE, MPI_COMM_WORLD);
-    std::vector<std::vector<std::byte>> in(g_size);
-    for (int r = 0; r < g_size; ++r) {
-        in[r].assign(recv.begin() + recv_displ[r], recv.begin() + recv_displ[r] + recv_counts[r]);
-    }
-    return in;
-}
-
 WindowExchange exchange_window(const std::vector<std::vector<std::byte>>& out, std::int64_t next,
                                bool stop) {
     MSGSIM_CHECK(out.size() == static_cast<std::size_t>(g_size), "exchange: one batch per rank");
@@ -187,10 +152,6 @@ std::vector<std::byte> broadcast(std::vector<std::byte> bytes, int root) {
     return bytes;
 }
 
-void barrier() {
-    if (g_size > 1) MPI_Barrier(MPI_COMM_WORLD);
-}
-
 void abort_all(int exit_code) {
     if (g_active && g_size > 1) MPI_Abort(MPI_COMM_WORLD, exit_code);
     std::exit(exit_code);
@@ -210,10 +171,6 @@ int size() {
     return 1;
 }
 void allreduce_min(std::span<std::int64_t>) {}
-void allreduce_sum(std::span<std::uint64_t>) {}
-std::vector<std::vector<std::byte>> alltoall(const std::vector<std::vector<std::byte>>& out) {
-    return out;
-}
 std::vector<std::vector<std::byte>> gather(std::span<const std::byte> mine, int) {
     return {std::vector<std::byte>(mine.begin(), mine.end())};
 }
@@ -224,7 +181,6 @@ WindowExchange exchange_window(const std::vector<std::vector<std::byte>>& out, s
 std::vector<std::byte> broadcast(std::vector<std::byte> bytes, int) {
     return bytes;
 }
-void barrier() {}
 void abort_all(int exit_code) {
     std::exit(exit_code);
 }

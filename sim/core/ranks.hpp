@@ -32,10 +32,6 @@ inline bool parallel() {
 
 /// Element-wise minimum over all ranks, in place.
 void allreduce_min(std::span<std::int64_t> values);
-/// Element-wise sum over all ranks, in place.
-void allreduce_sum(std::span<std::uint64_t> values);
-/// Every rank sends out[r] to rank r and returns what each rank sent it, by rank.
-std::vector<std::vector<std::byte>> alltoall(const std::vector<std::vector<std::byte>>& out);
 /// One synchronisation of a conservative window, in one collective (plus one more only
 /// when some rank has events for another): every rank gives its batches for each rank, the
 /// earliest time it may still execute or has just sent (`next`), and whether it was asked
@@ -51,7 +47,6 @@ WindowExchange exchange_window(const std::vector<std::vector<std::byte>>& out, s
 std::vector<std::vector<std::byte>> gather(std::span<const std::byte> mine, int root = 0);
 /// Root's bytes, on every rank.
 std::vector<std::byte> broadcast(std::vector<std::byte> bytes, int root = 0);
-void barrier();
 /// Stops every rank (a rank that cannot go on must not leave the others waiting).
 [[noreturn]] void abort_all(int exit_code);
 

@@ -17,24 +17,18 @@ import subprocess
 import sys
 import tempfile
 
-SKIP = 77
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mpi_support import SKIP, find_mpirun, mpi_env, msgsim_lines  # noqa: E402
 
-
-def msgsim_lines(stderr):
-    """stderr without what the MPI runtime says about the machine: hwloc cannot read the
-    CPU topology in a container without /sys (a fresh-Debian chroot), which is not
-    msgsim's output."""
-    return "".join(l for l in stderr.splitlines(keepends=True) if not l.startswith("[hwloc"))
 
 
 def main():
     msgsim, mpirun, source = sys.argv[1:4]
-    mpirun = shutil.which(mpirun) or shutil.which("mpirun")
+    mpirun = find_mpirun(mpirun)
     if not mpirun:
         print("mpirun not found: skipped")
         return SKIP
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-               OMPI_MCA_rmaps_base_oversubscribe="1")
+    env = mpi_env()
     scenario = os.path.join(source, "scenarios", "congestion-reroute.json")
     compare = ["compare", scenario, "--policy", "shortest-path", "--policy",
                "congestion-aware", "-n", "3", "--until", "10s", "-o", "out"]
