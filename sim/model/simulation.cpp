@@ -160,23 +160,16 @@ public:
         for (const net::LinkSpec& l : spec_.links) {
             const std::uint32_t at_a = next_port[l.a]++;
             const std::uint32_t at_b = next_port[l.b]++;
-            // Each direction draws its losses from its own stream, keyed by its endpoints.
-            if (nodes[l.a]) {
-                MSGSIM_CHECK(
-                    nodes[l.a]->add_port(net::Port(l, l.b,
-                                                   Rng(spec_.seed, (std::uint64_t{l.a} << 32) | l.b,
-                                                       StreamTag::Loss))) == at_a,
-                    "port numbering");
-                nodes[l.a]->set_port_reverse(at_a, at_b);
-            }
-            if (nodes[l.b]) {
-                MSGSIM_CHECK(
-                    nodes[l.b]->add_port(net::Port(l, l.a,
-                                                   Rng(spec_.seed, (std::uint64_t{l.b} << 32) | l.a,
-                                                       StreamTag::Loss))) == at_b,
-                    "port numbering");
-                nodes[l.b]->set_port_reverse(at_b, at_a);
-            }
+            // The sending side of one direction, at `from` (when this part holds it). Each
+            // direction draws its losses from its own stream, keyed by its endpoints.
+            auto add = [&](NodeIndex from, NodeIndex to, std::uint32_t at, std::uint32_t back) {
+                if (!nodes[from]) return;
+                const Rng loss(spec_.seed, (std::uint64_t{from} << 32) | to, StreamTag::Loss);
+                MSGSIM_CHECK(nodes[from]->add_port(net::Port(l, to, loss)) == at, "port numbering");
+                nodes[from]->set_port_reverse(at, back);
+            };
+            add(l.a, l.b, at_a, at_b);
+            add(l.b, l.a, at_b, at_a);
             if (w.is_phone(l.a)) w.router_port[l.a] = at_b;
             if (w.is_phone(l.b)) w.router_port[l.b] = at_a;
         }

@@ -6,6 +6,15 @@ import shutil
 SKIP = 77  # CTest's SKIP_RETURN_CODE for these tests
 
 
+def arguments(argv):
+    """MSGSIM MPIRUN SOURCE_DIR from the command line, mpirun resolved (None: skip)."""
+    msgsim, mpirun, source = argv[1:4]
+    mpirun = find_mpirun(mpirun)
+    if not mpirun:
+        print("mpirun not found: skipped")
+    return msgsim, mpirun, source
+
+
 def find_mpirun(name):
     """The launcher CMake found, else mpirun on PATH, else None (the test is skipped)."""
     return shutil.which(name) or shutil.which("mpirun")

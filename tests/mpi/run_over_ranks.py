@@ -22,15 +22,12 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mpi_support import SKIP, find_mpirun, mpi_env, msgsim_lines  # noqa: E402
-
+from mpi_support import SKIP, arguments, mpi_env  # noqa: E402
 
 
 def main():
-    msgsim, mpirun, source = sys.argv[1:4]
-    mpirun = find_mpirun(mpirun)
+    msgsim, mpirun, source = arguments(sys.argv)
     if not mpirun:
-        print("mpirun not found: skipped")
         return SKIP
     env = mpi_env()
     work = tempfile.mkdtemp(prefix="msgsim-mpi-run-")
