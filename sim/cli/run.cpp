@@ -171,6 +171,12 @@ int run_command(const RunOptions& o) {
         if (result.parallel) {
             print_parallel_stats(*result.parallel);
         } else {
+            const model::RunTimes& t = result.times;
+            std::printf(
+                "run        one process: %.3f s building the model, %.3f s in the event loop "
+                "(%.3f s CPU, %.0f events/s), %.3f s assembling the result\n",
+                t.build_s, t.loop_s, t.loop_cpu_s,
+                t.loop_s > 0 ? static_cast<double>(result.events) / t.loop_s : 0.0, t.finish_s);
             std::printf("parallel   one process: run under mpirun -np N to split the model\n");
         }
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstring>
 #include <memory>
 #include <tuple>
@@ -1100,23 +1101,33 @@ RunResult run_simulation(const ModelSpec& spec, const RunHooks& hooks) {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
         return r;
     };
+    auto since = [](std::chrono::steady_clock::time_point t) {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+    };
     if (!hooks.partition) {
         Part part = build_part(spec, hooks, nullptr, 0);
+        RunTimes times;
+        times.build_s = since(wall_start);
+        const auto loop_start = std::chrono::steady_clock::now();
+        const std::clock_t cpu_start = std::clock();
         run_sequential(spec, hooks, part);
+        times.loop_cpu_s = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+        times.loop_s = since(loop_start);
+        const auto finish_start = std::chrono::steady_clock::now();
         RunResult r;
         r.fingerprint = part.sched->fingerprint();
         PartOutcome outcome = outcome_of(spec, part, ParallelStats{});
-        return finish(assemble(spec, std::move(outcome), std::move(part.world->journal),
-                               std::move(part.world->route_updates), std::move(r)));
+        r = assemble(spec, std::move(outcome), std::move(part.world->journal),
+                     std::move(part.world->route_updates), std::move(r));
+        times.finish_s = since(finish_start);
+        r.times = times;
+        return finish(std::move(r));
     }
     // One part per MPI rank; rank 0 merges the parts, the others are done once they have
     // sent theirs.
     check_partitionable(spec, hooks, ranks::size());
     const net::Partition partition = partition_model(spec, *hooks.partition, ranks::size());
     const auto rank = static_cast<std::uint32_t>(ranks::rank());
-    auto since = [](std::chrono::steady_clock::time_point t) {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-    };
     Part part = build_part(spec, hooks, &partition, rank);
     const double build_s = since(wall_start);
     WindowHooks wh;

@@ -81,9 +81,16 @@ struct ParallelReport {
     double build_s = 0, windows_s = 0, merge_s = 0;
 };
 
+/// Where a one-process run spent its time (run --stats): wall seconds building the model,
+/// in the event loop and assembling the result, and the process CPU seconds of the loop.
+struct RunTimes {
+    double build_s = 0, loop_s = 0, loop_cpu_s = 0, finish_s = 0;
+};
+
 struct RunResult {
     Duration sim_time{0};  ///< simulated time reached
     double wall_time_s = 0;
+    RunTimes times;  ///< set by one-process runs
     std::uint64_t events = 0;
     std::uint64_t fingerprint = 0;
     bool interrupted = false;  ///< stopped early on request (Ctrl-C)
