@@ -3,6 +3,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
+
 #include "run_support.hpp"
 
 using namespace msgsim_test;
@@ -161,4 +163,28 @@ TEST(Cli, EachExpectationIsReportedPassedOrFailed) {
     EXPECT_NE(r.out.find("/expect/0 messages.sent: passed"), std::string::npos) << r.out;
     EXPECT_NE(r.err.find("/expect/1: latency_ms.p99 = 13.76, expected <= 10"), std::string::npos)
         << r.err;
+}
+
+// run --stats in one process says where the time went; the three parts are parts of the
+// wall time summary.json reports, so they cannot add up to more.
+TEST(Cli, StatsInOneProcessSplitTheRunsWallTime) {
+    const auto dir = fresh_dir("stats");
+    const auto r =
+        run_msgsim("run '" + kChain + "' --quiet --stats -o '" + dir.string() + "'", dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto at = r.out.find("run        one process: ");
+    ASSERT_NE(at, std::string::npos) << r.out;
+    double build = -1, loop = -1, cpu = -1, rate = -1, assemble = -1;
+    ASSERT_EQ(std::sscanf(r.out.c_str() + at,
+                          "run        one process: %lf s building the model, %lf s in the event "
+                          "loop (%lf s CPU, %lf events/s), %lf s assembling the result",
+                          &build, &loop, &cpu, &rate, &assemble),
+              5)
+        << r.out;
+    const auto summary = read_json(dir / "summary.json");
+    const double wall = summary["wall_time_s"].get<double>();
+    for (const double part : {build, loop, cpu, rate, assemble})
+        EXPECT_GE(part, 0.0);
+    EXPECT_LE(build + loop + assemble, wall + 0.0015);  // each printed to the millisecond
+    EXPECT_GT(summary["events"].get<double>(), 0.0);
 }
