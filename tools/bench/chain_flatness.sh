@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 8's flatness figure without ns-3: msgsim on the chain workload (chain_scenario.py N
 # --size 230B, 100,000 datagrams) for N = 100 and N = 10,000 phones per side, and the ratio.
-#   usage: tools/bench/chain_flatness.sh MSGSIM_BINARY [--reps 5] [--sizes "100 10000"]
+#   usage: tools/bench/chain_flatness.sh MSGSIM_BINARY [--reps 5] [--sizes "100 10000"] [--decompose]
 # Each scenario runs REPS times (interleaved); the best of each counts, since a shared
 # machine only ever adds time. Printed per N:
 #   loop     packets per CPU second of the event loop: 100,000 / the loop's CPU time, which
@@ -9,6 +9,10 @@
 #   process  packets per CPU second and per wall second of the whole `msgsim run` (reading
 #            the scenario, building the model and writing the outputs included)
 # and the ratios N=10,000 / N=100 (issue 8 asks the loop's to be at least 0.80).
+# --decompose adds three runs of the largest N that keep part of the workload few (K = the
+# smallest N, chain_scenario.py --hosts/--receivers): "hot senders" (the sources on K
+# phones per side), "hot receivers" (sending to K phones per side) and both. What each
+# gains over the plain run is what the cold senders, receivers or sources cost.
 set -euo pipefail
 
 [ $# -ge 1 ] || { sed -n '4p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -16,23 +20,42 @@ msgsim=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 shift
 reps=5
 sizes="100 10000"
+decompose=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --reps) reps=$2; shift 2 ;;
         --sizes) sizes=$2; shift 2 ;;
+        --decompose) decompose=1; shift ;;
         *) echo "chain_flatness.sh: unknown option '$1'" >&2; exit 2 ;;
     esac
 done
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+configs=""
 for n in $sizes; do
     python3 "$here/chain_scenario.py" "$n" --size 230B -o "$work/chain-$n.json"
+    configs="$configs $n"
 done
+if [ "$decompose" = 1 ]; then
+    set -- $sizes
+    k=$1
+    shift $(($# - 1))
+    big=$1
+    for v in "hot-senders --hosts $k" "hot-receivers --receivers $k" \
+             "hot-both --hosts $k --receivers $k"; do
+        set -- $v
+        name=$1
+        shift
+        python3 "$here/chain_scenario.py" "$big" --size 230B "$@" -o "$work/chain-$big-$name.json"
+        configs="$configs $big-$name"
+    done
+fi
 
-python3 - "$msgsim" "$work" "$reps" $sizes <<'PY'
+python3 - "$msgsim" "$work" "$reps" "$sizes" $configs <<'PY'
 import json, os, re, subprocess, sys, time
-msgsim, work, reps, sizes = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+msgsim, work, reps, sizes = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4].split()
+configs = sys.argv[5:]
 
 def run(n):
     start = time.perf_counter()
@@ -50,19 +73,19 @@ def run(n):
 
 best = {}
 for _ in range(reps):  # interleaved, so that a busy spell hits every configuration alike
-    for n in sizes:
+    for n in configs:
         old = best.get(n, (float("inf"),) * 3)
         best[n] = tuple(min(a, b) for a, b in zip(old, run(n)))
 
 print(f"chain, 100,000 datagrams, best of {reps}; CPU = user + system")
-print(f"{'N':>6} {'loop cpu s':>10} {'process cpu s':>13} {'loop pkt/cpu-s':>15} "
+print(f"{'N':>20} {'loop cpu s':>10} {'process cpu s':>13} {'loop pkt/cpu-s':>15} "
       f"{'process pkt/cpu-s':>18} {'process pkt/wall-s':>19}")
 rates = {}
-for n in sizes:
+for n in configs:
     loop, cpu, wall = best[n]
     sent = json.load(open(f"{work}/out-{n}/summary.json"))["datagrams"]["sent"]
     rates[n] = (sent / max(loop, 1e-9), sent / cpu, sent / wall)
-    print(f"{n:>6} {loop:10.3f} {cpu:13.3f} {rates[n][0]:15,.0f} {rates[n][1]:18,.0f} "
+    print(f"{n:>20} {loop:10.3f} {cpu:13.3f} {rates[n][0]:15,.0f} {rates[n][1]:18,.0f} "
           f"{rates[n][2]:19,.0f}")
 if len(sizes) >= 2:
     a, b = rates[sizes[0]], rates[sizes[-1]]

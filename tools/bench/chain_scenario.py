@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
 """Writes msgsim's side of the "chain" workload (tools/bench/ns3/chain_ns3.cc) as a scenario.
 
-usage: tools/bench/chain_scenario.py N [-o FILE] [--seed S] [--size 200B]
+usage: tools/bench/chain_scenario.py N [-o FILE] [--seed S] [--size 200B] [--hosts K]
+                                       [--receivers K]
 
 8 routers in a line (10 Mbps, 5 ms, drop-tail 100 packets per port), N phones on each end
 (100 Mbps, 1 ms access links, 100 packets per port). Left phone i and right phone i send
 each other network-layer datagrams ("layer": "network", constant bit rate) at 8,000
 packets/s in total, 100,000 packets in all: each of the 2N senders sends 100,000 / 2N
 packets every 2N / 8,000 s, starting at a uniformly random phase within one interval.
+
+Diagnostics (not part of the ns-3 comparison): --hosts K puts the 2N sources on only the
+first K phones of each side (source i on phone i mod K), so the sending phones stay few and
+cache-resident while the sources, their timers and the receivers stay as many as before;
+--receivers K likewise sends to only the first K phones of each side.
 
 Size: ns-3 sends 200 B of UDP payload, 230 B on the wire (+8 UDP, +20 IPv4, +2 PPP). Pass
 --size 230B if msgsim's "size" is the size on the wire, so both serialize the same bytes.
@@ -31,7 +37,7 @@ def fmt_ns(ns: int) -> str:
     return f"{ns}ns"
 
 
-def chain(n: int, seed: int, size: str) -> dict:
+def chain(n: int, seed: int, size: str, hosts: int = 0, receivers: int = 0) -> dict:
     if n <= 0 or TOTAL_PACKETS % (2 * n) != 0:
         raise ValueError(f"N must be positive and divide {TOTAL_PACKETS // 2}")
     per_sender = TOTAL_PACKETS // (2 * n)
@@ -56,10 +62,16 @@ def chain(n: int, seed: int, size: str) -> dict:
     links.append({"from": "server", "to": routers[ROUTERS // 2], "latency": "1ms",
                   "bandwidth": "1Gbps"})
 
+    hosts = hosts or n
+    receivers = receivers or n
+    if not (0 < hosts <= n and 0 < receivers <= n):
+        raise ValueError("--hosts and --receivers must be between 1 and N")
     traffic = []
     last_ns = 0
-    for a, b in zip(left, right):
-        for src, dst in ((a, b), (b, a)):
+    for i in range(n):
+        a, b = f"left-{i % hosts}", f"right-{i % hosts}"
+        to_a, to_b = f"left-{i % receivers}", f"right-{i % receivers}"
+        for src, dst in ((a, to_b), (b, to_a)):
             phase = rng.randrange(interval_ns)
             stop = phase + per_sender * interval_ns  # after the last packet, before the next
             last_ns = max(last_ns, stop)
@@ -94,9 +106,13 @@ def main() -> int:
     parser.add_argument("-o", "--output", help="scenario file to write (default: stdout)")
     parser.add_argument("--seed", type=int, default=1, help="scenario seed and phase seed")
     parser.add_argument("--size", default="200B", help="datagram size (default 200B)")
+    parser.add_argument("--hosts", type=int, default=0,
+                        help="phones per side that host the sources (default N)")
+    parser.add_argument("--receivers", type=int, default=0,
+                        help="phones per side that receive (default N)")
     args = parser.parse_args()
     try:
-        scenario = chain(args.n, args.seed, args.size)
+        scenario = chain(args.n, args.seed, args.size, args.hosts, args.receivers)
     except ValueError as e:
         print(f"chain_scenario.py: {e}", file=sys.stderr)
         return 2
