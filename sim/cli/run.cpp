@@ -252,8 +252,10 @@ Action add_run(CLI::App& app) {
                    "region's servers, routers and phones together; default) or metis")
         ->check(CLI::IsMember({"region", "metis"}));
     app.add_flag("--stats", o->stats,
-                 "Print how a parallel run went: the cut, the lookahead, windows, and each "
-                 "rank's events and share of time spent waiting");
+                 "Print where the run's time went: in one process the model's build, the "
+                 "event loop (wall, CPU, events/s) and assembling the result; under mpirun "
+                 "the cut, the lookahead, windows, and each rank's events and share of time "
+                 "spent waiting");
     app.add_flag("-q,--quiet", o->quiet, "Print nothing but errors");
     app.add_flag_function(
         "--progress,!--no-progress", [o](std::int64_t n) { o->progress = n > 0; },
