@@ -248,10 +248,10 @@ void LadderQueue::gather(Node list) {
     }
 }
 
-void LadderQueue::spread(Rung& r, std::int64_t start, std::int64_t span) {
-    // About one bucket per event, each `width` ns wide, covering [start, start + span).
+void LadderQueue::spread(Rung& r, std::int64_t start, std::int64_t span, std::size_t per_event) {
+    // About `per_event` buckets per event, each `width` ns wide, covering [start, start + span).
     const std::size_t n = gathered_.size();
-    const std::size_t buckets = std::clamp<std::size_t>(n, 1, kMaxBuckets);
+    const std::size_t buckets = std::clamp<std::size_t>(n * per_event, 1, kMaxBuckets);
     const auto u_span = static_cast<std::uint64_t>(span);
     const std::uint64_t width = std::max<std::uint64_t>((u_span + buckets - 1) / buckets, 1);
     r.start = start;
@@ -275,8 +275,17 @@ void LadderQueue::refill() {
             MSGSIM_CHECK(top_ != kNil, "ladder queue lost track of its events");
             // Spread top over rung 0, which then ends where top starts.
             Rung& g = rungs_[0];
+            if (refills_ > 0) {
+                const std::uint64_t per_refill = refilled_ / refills_;
+                if (per_refill > 2 * kTargetBottom && density_ < kMaxDensity) {
+                    density_ *= 2;
+                } else if (per_refill < kTargetBottom / 2 && density_ > 1) {
+                    density_ /= 2;
+                }
+            }
+            refills_ = refilled_ = 0;
             gather(top_);
-            spread(g, top_min_, top_max_ - top_min_ + 1);
+            spread(g, top_min_, top_max_ - top_min_ + 1, density_);
             top_start_ = g.start + g.width * static_cast<std::int64_t>(g.buckets_used);
             top_ = kNil;
             top_min_ = kMaxTicks;
@@ -314,6 +323,8 @@ void LadderQueue::refill() {
             free_ = i;
         }
         std::sort(bottom_.begin(), bottom_.end(), later);
+        ++refills_;
+        refilled_ += n;
         return;
     }
 }

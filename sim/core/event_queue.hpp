@@ -81,7 +81,8 @@ private:
 
 /// A ladder queue (Tang, Goh and Thng, ACM TOMACS 15(3), 2005): amortized O(1) per event.
 /// Far events wait unsorted in `top`; when the near ones run out, top is spread over the
-/// buckets of rung 0 (about one bucket per event, by time); the earliest non-empty bucket
+/// buckets of rung 0 (by time; about one bucket per event, or more, adaptively, when the
+/// events scheduled after the spread crowd the buckets); the earliest non-empty bucket
 /// is either spread over a finer child rung (if it holds many events) or sorted into
 /// `bottom`, from which events pop. Ranges never overlap: bottom < rung k < ... < rung 0 <
 /// top, so the full (when, src, seq) order is only ever decided inside bottom.
@@ -141,6 +142,14 @@ private:
     static constexpr std::size_t kMaxShift = 32;
     /// ...until it holds this many; then bottom and side are spread over a new rung.
     static constexpr std::size_t kMaxSide = 4096;
+    /// Rung 0 gets `density_` buckets per event of top. The paper's one per event suits
+    /// events scheduled far ahead; in a network most are scheduled after the spread, a hop
+    /// or a transmission ahead, and pile into the buckets already there: a bottom of tens
+    /// of events, each insertion shifting many. So the density follows the bottom's size
+    /// at the refills since the last spread, doubled above twice kTargetBottom, halved below
+    /// half of it. The order of events does not depend on it.
+    static constexpr std::size_t kTargetBottom = 4;
+    static constexpr std::size_t kMaxDensity = 64;
 
     Event pop_slow();
     Node allocate(const Event& e);
@@ -153,7 +162,7 @@ private:
     void gather(Node list);
     /// Sets up `r` with buckets over [start, start + span) and moves the gathered_ records
     /// into them.
-    void spread(Rung& r, std::int64_t start, std::int64_t span);
+    void spread(Rung& r, std::int64_t start, std::int64_t span, std::size_t per_event = 1);
 
     std::size_t size_ = 0;
     std::vector<Event> pool_;
@@ -167,8 +176,10 @@ private:
     std::int64_t top_max_;
     std::array<Rung, kMaxRungs> rungs_;
     std::size_t rung_count_ = 0;
-    std::vector<Event> bottom_;  ///< sorted, latest first: pops from the back
-    HeapQueue side_;             ///< early events that would shift much of bottom (rare)
+    std::vector<Event> bottom_;                 ///< sorted, latest first: pops from the back
+    std::size_t density_ = 1;                   ///< buckets of rung 0 per event of top
+    std::uint64_t refills_ = 0, refilled_ = 0;  ///< since the last spread of top
+    HeapQueue side_;  ///< early events that would shift much of bottom (rare)
 };
 
 }  // namespace sim
