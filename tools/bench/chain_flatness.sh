@@ -12,7 +12,9 @@
 # --decompose adds three runs of the largest N that keep part of the workload few (K = the
 # smallest N, chain_scenario.py --hosts/--receivers): "hot senders" (the sources on K
 # phones per side), "hot receivers" (sending to K phones per side) and both. What each
-# gains over the plain run is what the cold senders, receivers or sources cost.
+# gains over the plain run is what the cold senders, receivers or sources cost. And one run
+# of the smallest N with Poisson sources (--poisson): traffic as bursty as that of many
+# random-phase sources, on a model that stays in cache.
 set -euo pipefail
 
 [ $# -ge 1 ] || { sed -n '4p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -50,6 +52,8 @@ if [ "$decompose" = 1 ]; then
         python3 "$here/chain_scenario.py" "$big" --size 230B "$@" -o "$work/chain-$big-$name.json"
         configs="$configs $big-$name"
     done
+    python3 "$here/chain_scenario.py" "$k" --size 230B --poisson -o "$work/chain-$k-poisson.json"
+    configs="$configs $k-poisson"
 fi
 
 python3 - "$msgsim" "$work" "$reps" "$sizes" $configs <<'PY'

@@ -2,7 +2,7 @@
 """Writes msgsim's side of the "chain" workload (tools/bench/ns3/chain_ns3.cc) as a scenario.
 
 usage: tools/bench/chain_scenario.py N [-o FILE] [--seed S] [--size 200B] [--hosts K]
-                                       [--receivers K]
+                                       [--receivers K] [--poisson]
 
 8 routers in a line (10 Mbps, 5 ms, drop-tail 100 packets per port), N phones on each end
 (100 Mbps, 1 ms access links, 100 packets per port). Left phone i and right phone i send
@@ -13,7 +13,9 @@ packets every 2N / 8,000 s, starting at a uniformly random phase within one inte
 Diagnostics (not part of the ns-3 comparison): --hosts K puts the 2N sources on only the
 first K phones of each side (source i on phone i mod K), so the sending phones stay few and
 cache-resident while the sources, their timers and the receivers stay as many as before;
---receivers K likewise sends to only the first K phones of each side.
+--receivers K likewise sends to only the first K phones of each side; --poisson makes every
+source Poisson at the same mean rate (from its start, to the same count and stop), which is
+what the superposition of many random-phase sources looks like.
 
 Size: ns-3 sends 200 B of UDP payload, 230 B on the wire (+8 UDP, +20 IPv4, +2 PPP). Pass
 --size 230B if msgsim's "size" is the size on the wire, so both serialize the same bytes.
@@ -37,7 +39,8 @@ def fmt_ns(ns: int) -> str:
     return f"{ns}ns"
 
 
-def chain(n: int, seed: int, size: str, hosts: int = 0, receivers: int = 0) -> dict:
+def chain(n: int, seed: int, size: str, hosts: int = 0, receivers: int = 0,
+          poisson: bool = False) -> dict:
     if n <= 0 or TOTAL_PACKETS % (2 * n) != 0:
         raise ValueError(f"N must be positive and divide {TOTAL_PACKETS // 2}")
     per_sender = TOTAL_PACKETS // (2 * n)
@@ -77,7 +80,7 @@ def chain(n: int, seed: int, size: str, hosts: int = 0, receivers: int = 0) -> d
             last_ns = max(last_ns, stop)
             traffic.append({
                 "layer": "network",
-                "pattern": "cbr",
+                "pattern": "poisson" if poisson else "cbr",
                 "from": src,
                 "to": dst,
                 "rate": fmt_rate(rate),
@@ -110,9 +113,11 @@ def main() -> int:
                         help="phones per side that host the sources (default N)")
     parser.add_argument("--receivers", type=int, default=0,
                         help="phones per side that receive (default N)")
+    parser.add_argument("--poisson", action="store_true",
+                        help="Poisson sources instead of constant bit rate")
     args = parser.parse_args()
     try:
-        scenario = chain(args.n, args.seed, args.size, args.hosts, args.receivers)
+        scenario = chain(args.n, args.seed, args.size, args.hosts, args.receivers, args.poisson)
     except ValueError as e:
         print(f"chain_scenario.py: {e}", file=sys.stderr)
         return 2
