@@ -1,5 +1,7 @@
 #include "sim/core/rng.hpp"
 
+#include "sim/core/time.hpp"
+
 namespace sim {
 
 namespace {

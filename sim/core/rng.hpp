@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "sim/core/scheduler.hpp"
+#include "sim/core/mix.hpp"
 
 namespace sim {
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/core/event_queue.hpp"
+#include "sim/core/mix.hpp"
 #include "sim/core/time.hpp"
 
 namespace sim {
@@ -191,12 +192,5 @@ private:
     Time outbox_min_ = kTimeMax;
     Time window_end_ = kTimeMax;
 };
-
-/// SplitMix64 finaliser: a strong 64-bit mix, used for seeds and fingerprints.
-constexpr std::uint64_t mix64(std::uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 }  // namespace sim
