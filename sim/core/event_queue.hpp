@@ -110,6 +110,8 @@ public:
         return side_.empty() && k < bottom_.size() ? &bottom_[bottom_.size() - 1 - k] : nullptr;
     }
     void reserve(std::size_t n);
+    /// Buckets of rung 0 per event of top at the last spread (1 to kMaxDensity).
+    std::size_t bucket_density() const { return density_; }
 
     void push(const Event& e);
     Event pop() {

@@ -241,6 +241,49 @@ TYPED_TEST(EventQueue, AheadIsNullOrTheEventPoppedThatManyPopsLater) {
     }
 }
 
+// A network-like load: 2,000 sources each tick once a second (what a spread of top puts
+// into rung 0, one bucket each), and every tick starts a packet of 19 hops, each 1 to
+// 3 ms after the last, scheduled after the spread into the buckets already there. The
+// ladder must add buckets (the refills would otherwise hold tens of events) and still pop
+// exactly in key order.
+TEST(LadderQueue, AddsBucketsWhenEventsScheduledAfterASpreadCrowdThem) {
+    constexpr EntityId kSources = 2000;
+    constexpr std::int64_t kPeriod = 1'000'000'000;
+    constexpr std::uint64_t kHops = 19;
+    Rng rng(11, 3, StreamTag::Traffic);
+    LadderQueue q;
+    std::multiset<Event> reference;
+    std::vector<std::uint64_t> next_seq(kSources + 1, 0);
+    auto push = [&](std::int64_t when, EntityId src, std::uint64_t payload) {
+        const Event e = make_event(when, src, next_seq[src]++, payload);
+        q.push(e);
+        reference.insert(e);
+    };
+    // payload: hops left of a packet, or kHops + 1 for a source's tick.
+    for (EntityId s = 0; s < kSources; ++s)
+        push(static_cast<std::int64_t>(rng.below(kPeriod)), s, kHops + 1);
+    for (int pops = 0; pops < 400'000; ++pops) {
+        const Event expected = *reference.begin();
+        reference.erase(reference.begin());
+        const Event got = q.pop();
+        ASSERT_EQ(got.src, expected.src) << "at pop " << pops;
+        ASSERT_EQ(got.seq, expected.seq) << "at pop " << pops;
+        ASSERT_EQ(got.when, expected.when);
+        const std::int64_t now = got.when.time_since_epoch().count();
+        const auto hop = [&] {
+            return now + 1'000'000 + static_cast<std::int64_t>(rng.below(2'000'000));
+        };
+        if (got.payload == kHops + 1) {
+            push(now + kPeriod, got.src, kHops + 1);
+            push(hop(), kSources, kHops);
+        } else if (got.payload > 1) {
+            push(hop(), kSources, got.payload - 1);
+        }
+    }
+    EXPECT_GT(q.bucket_density(), 1u);
+    EXPECT_EQ(q.size(), reference.size());
+}
+
 TEST(QueueKind, NamesRoundTrip) {
     for (QueueKind k : {QueueKind::Heap, QueueKind::CompactHeap, QueueKind::Ladder}) {
         EXPECT_EQ(parse_queue_kind(queue_kind_name(k)), k);
